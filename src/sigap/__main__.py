@@ -1,0 +1,3 @@
+from sigap.cli import main
+
+main()

@@ -1,0 +1,377 @@
+"""Tickets: log, list, read, act on, comment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Schema
+from pydantic import Field
+
+from sigap.accounts.models import User
+from sigap.api.auth import require_staff
+from sigap.core.errors import Forbidden, ValidationFailed
+from sigap.customers.models import Contact, Unit, Vehicle
+from sigap.customers.validators import normalise_imei, normalise_phone, normalise_plate
+from sigap.routing.models import SupportGroup
+from sigap.sla.choices import Level
+from sigap.tickets import selectors, services
+from sigap.tickets.choices import Action, Channel, Kind, Status, Via
+from sigap.tickets.models import Category, Cause, Entry, Ticket
+
+router = Router(tags=["tickets"])
+
+
+class TicketIn(Schema):
+    kind: Kind
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    category: str = Field(description="category code, e.g. gps_unit.not_updating")
+    channel: Channel = Channel.API
+    contact_id: int | None = None
+    email: str | None = Field(None, description="the contact's e-mail, if no contact_id")
+    phone: str | None = Field(None, description="the contact's phone, if no contact_id")
+    plate: str | None = None
+    imei: str | None = None
+    cause: str | None = Field(None, description="cause code")
+    impact: Level = Level.MEDIUM
+    urgency: Level = Level.MEDIUM
+    external_id: str | None = Field(
+        None, max_length=255, description="the sender's own id; a retry with it is not doubled"
+    )
+
+
+class TicketItem(Schema):
+    number: str
+    kind: str
+    title: str
+    status: str
+    priority: int
+    category: str
+    channel: str
+    organisation: str | None
+    reported_at: datetime
+    first_response_at: datetime | None
+    escalated_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+
+
+class TicketPageOut(Schema):
+    items: list[TicketItem]
+    next_cursor: str | None
+
+
+class EntryOut(Schema):
+    at: datetime
+    kind: str
+    action: str
+    actor: str | None
+    via: str
+    public: bool
+    body: str
+    changes: dict[str, Any]
+
+
+class TicketDetail(TicketItem):
+    description: str
+    impact: str
+    urgency: str
+    cause: str | None
+    pending_reason: str
+    support_level: str
+    support_group: str | None
+    assignee: str | None
+    contact_id: int | None
+    plate: str | None
+    imei: str | None
+    resolution_code: str
+    resolution_summary: str
+    cancelled_at: datetime | None
+    version: int
+    allowed_actions: list[str]
+    timeline: list[EntryOut]
+
+
+class ActionIn(Schema):
+    assignee: str | None = Field(None, description="username")
+    group: str | None = Field(None, description="support group code")
+    reason: str = Field("", description="why (escalate, reopen, cancel) or what it waits for (pend)")
+    note: str = ""
+    resolution_code: str = ""
+    summary: str = ""
+    cause: str | None = None
+    expected_version: int | None = Field(
+        None, description="fail with 409 if the ticket changed since this version"
+    )
+
+
+class CommentIn(Schema):
+    body: str = Field(min_length=1)
+    public: bool = True
+
+
+def _item(t: Ticket) -> dict[str, Any]:
+    return {
+        "number": t.number,
+        "kind": t.kind,
+        "title": t.title,
+        "status": t.status,
+        "priority": t.priority,
+        "category": t.category.code,
+        "channel": t.channel,
+        "organisation": t.organisation.code if t.organisation_id else None,
+        "reported_at": t.reported_at,
+        "first_response_at": t.first_response_at,
+        "escalated_at": t.escalated_at,
+        "resolved_at": t.resolved_at,
+        "closed_at": t.closed_at,
+    }
+
+
+def _entry(e: Entry) -> dict[str, Any]:
+    return {
+        "at": e.at,
+        "kind": e.kind,
+        "action": e.action,
+        "actor": e.actor.get_username() if e.actor_id else None,
+        "via": e.via,
+        "public": e.public,
+        "body": e.body,
+        "changes": e.changes,
+    }
+
+
+def _detail(user: User, t: Ticket) -> dict[str, Any]:
+    return {
+        **_item(t),
+        "description": t.description,
+        "impact": t.impact,
+        "urgency": t.urgency,
+        "cause": t.cause.code if t.cause_id else None,
+        "pending_reason": t.pending_reason,
+        "support_level": t.support_level,
+        "support_group": t.support_group.code if t.support_group_id else None,
+        "assignee": t.assignee.get_username() if t.assignee_id else None,
+        "contact_id": t.contact_id,
+        "plate": t.vehicle.plate if t.vehicle_id else None,
+        "imei": t.unit.imei if t.unit_id else None,
+        "resolution_code": t.resolution_code,
+        "resolution_summary": t.resolution_summary,
+        "cancelled_at": t.cancelled_at,
+        "version": t.version,
+        "allowed_actions": [a.value for a in selectors.ticket_actions_for(user=user, ticket=t)],
+        "timeline": [_entry(e) for e in selectors.ticket_timeline(user=user, ticket=t)],
+    }
+
+
+def _lookup(model, field: str, value: str, normalise, message: str, **extra):
+    try:
+        key = normalise(value)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(exc.messages[0], fields={field: exc.messages[0]}) from None
+    obj = model.objects.filter(**{extra.pop("attr", field): key}).first()
+    if obj is None:
+        raise ValidationFailed(message % {"value": value}, fields={field: message % {"value": value}})
+    return obj
+
+
+def _contact(user: User, payload: TicketIn) -> Contact | None:
+    if user.is_customer:  # a customer logs tickets as themselves
+        return user.contact
+    if payload.contact_id is not None:
+        contact = Contact.objects.filter(pk=payload.contact_id).first()
+        if contact is None:
+            raise ValidationFailed(
+                _("There is no contact %s.") % payload.contact_id,
+                fields={"contact_id": _("Unknown contact.")},
+            )
+        return contact
+    if payload.email:
+        return _lookup(Contact, "email", payload.email, lambda v: v.strip().lower(),
+                       _("No contact has the e-mail address %(value)s."), attr="email__iexact")
+    if payload.phone:
+        return _lookup(Contact, "phone", payload.phone, normalise_phone,
+                       _("No contact has the phone number %(value)s."))
+    return None
+
+
+@router.post("/tickets", response={200: TicketDetail, 201: TicketDetail})
+def ticket_create(
+    request: HttpRequest,
+    payload: TicketIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+):
+    """Log an incident or a request. A retry with the same `external_id` (or
+    `Idempotency-Key` header) answers 200 with the ticket already logged."""
+    user: User = request.auth
+    if user.is_vendor or not (user.is_support_staff or user.is_customer):
+        raise Forbidden(_("You may not log tickets."))
+    category = Category.objects.filter(code=payload.category).first()
+    if category is None:
+        raise ValidationFailed(
+            _("There is no category %s.") % payload.category,
+            fields={"category": _("Unknown category code.")},
+        )
+    cause = None
+    if payload.cause:
+        cause = Cause.objects.filter(code=payload.cause).first()
+        if cause is None:
+            raise ValidationFailed(
+                _("There is no cause %s.") % payload.cause, fields={"cause": _("Unknown cause code.")}
+            )
+    contact = _contact(user, payload)
+    vehicle = unit = None
+    if payload.plate:
+        vehicle = _lookup(Vehicle, "plate", payload.plate, normalise_plate,
+                          _("No vehicle has the plate %(value)s."))
+    if payload.imei:
+        unit = _lookup(Unit, "imei", payload.imei, normalise_imei,
+                       _("No unit has the IMEI %(value)s."))
+    organisation = user.organisation if user.is_customer else None
+    if user.is_customer and any(
+        obj is not None and obj.organisation_id != user.organisation_id
+        for obj in (vehicle, unit and unit.vehicle)
+    ):
+        raise ValidationFailed(_("That vehicle or unit is not yours."), fields={"plate": ""})
+    ticket, created = services.ticket_intake(
+        channel=Channel.PORTAL if user.is_customer else payload.channel,
+        external_ref=payload.external_id or idempotency_key,
+        kind=payload.kind,
+        title=payload.title,
+        description=payload.description,
+        category=category,
+        cause=cause,
+        organisation=organisation,
+        contact=contact,
+        vehicle=vehicle,
+        unit=unit,
+        impact=payload.impact,
+        urgency=payload.urgency,
+        by=user,
+    )
+    ticket = selectors.ticket_get(user=user, number=ticket.number)
+    return (201 if created else 200), _detail(user, ticket)
+
+
+def _moment(value: date | datetime | None, *, end: bool = False) -> datetime | None:
+    """A date means the whole day in Sigap's zone; `to` is inclusive of that day."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    moment = timezone.make_aware(datetime.combine(value, time.min))
+    return moment + timezone.timedelta(days=1) if end else moment
+
+
+@router.get("/tickets", response=TicketPageOut)
+def ticket_list(
+    request: HttpRequest,
+    kind: Kind | None = None,
+    status: list[Status] = Query(None),
+    priority: list[int] = Query(None),
+    category: str | None = None,
+    organisation: str | None = None,
+    channel: Channel | None = None,
+    reported_from: date | datetime | None = None,
+    reported_to: date | datetime | None = None,
+    cursor: str | None = None,
+    limit: int = Query(50, ge=1, le=200),
+):
+    """Newest first. Pass `next_cursor` back as `cursor` for the next page."""
+    filters = selectors.TicketFilters(
+        kind=kind,
+        status=status or None,
+        priority=priority or None,
+        category=category,
+        organisation=organisation,
+        channel=channel,
+        reported_from=_moment(reported_from),
+        reported_to=_moment(reported_to, end=True),
+    )
+    page = selectors.ticket_list(user=request.auth, filters=filters, cursor=cursor, limit=limit)
+    return {"items": [_item(t) for t in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/tickets/{number}", response=TicketDetail)
+def ticket_get(request: HttpRequest, number: str):
+    ticket = selectors.ticket_get(user=request.auth, number=number)
+    return _detail(request.auth, ticket)
+
+
+def _named(model, field: str, value: str | None, **lookup):
+    if not value:
+        return None
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        raise ValidationFailed(_("%(value)s is not known.") % {"value": value}, fields={field: value})
+    return obj
+
+
+@router.post("/tickets/{number}/actions/{action}", response=TicketDetail)
+def ticket_act(request: HttpRequest, number: str, action: str, payload: ActionIn):
+    """Move the ticket through its life: assign, start, pend, resume, escalate,
+    resolve, close, reopen, cancel. A move the state machine forbids answers 409."""
+    user: User = request.auth
+    ticket = selectors.ticket_get(user=user, number=number)
+    if action not in Action.values:
+        raise ValidationFailed(
+            _("Unknown action %(action)s. Actions: %(all)s.")
+            % {"action": action, "all": ", ".join(Action.values)},
+            fields={"action": action},
+        )
+    if Action(action) not in selectors.actions_permitted(user=user):
+        raise Forbidden(_("You may not %(action)s tickets.") % {"action": action})
+    common = {"ticket": ticket, "by": user, "via": Via.API, "expected_version": payload.expected_version}
+    match Action(action):
+        case Action.ASSIGN:
+            services.ticket_assign(
+                **common,
+                assignee=_named(User, "assignee", payload.assignee, username=payload.assignee),
+                group=_named(SupportGroup, "group", payload.group, code=payload.group),
+            )
+        case Action.START:
+            services.ticket_start(**common)
+        case Action.PEND:
+            services.ticket_pend(**common, reason=payload.reason, note=payload.note)
+        case Action.RESUME:
+            services.ticket_resume(**common)
+        case Action.ESCALATE:
+            group = _named(SupportGroup, "group", payload.group, code=payload.group)
+            if group is None:
+                raise ValidationFailed(
+                    _("Say which group the ticket is escalated to."),
+                    fields={"group": _("Required.")},
+                )
+            services.ticket_escalate(**common, group=group, reason=payload.reason)
+        case Action.RESOLVE:
+            services.ticket_resolve(
+                **common,
+                resolution_code=payload.resolution_code,
+                summary=payload.summary,
+                cause=_named(Cause, "cause", payload.cause, code=payload.cause),
+            )
+        case Action.CLOSE:
+            services.ticket_close(**common)
+        case Action.REOPEN:
+            services.ticket_reopen(**common, reason=payload.reason)
+        case Action.CANCEL:
+            services.ticket_cancel(**common, reason=payload.reason)
+    return _detail(user, selectors.ticket_get(user=user, number=number))
+
+
+@router.post("/tickets/{number}/comments", response={201: EntryOut})
+def ticket_comment(request: HttpRequest, number: str, payload: CommentIn):
+    """A reply visible to the customer (`public`) or an internal note."""
+    user: User = request.auth
+    ticket = selectors.ticket_get(user=user, number=number)
+    if not payload.public:
+        require_staff(user)
+    entry = services.ticket_comment(
+        ticket=ticket, by=user, body=payload.body, public=payload.public, via=Via.API
+    )
+    return 201, _entry(entry)

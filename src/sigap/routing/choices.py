@@ -1,0 +1,11 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportLevel(models.TextChoices):
+    """The study's Table 4: who handles what."""
+
+    L1 = "l1", _("First line")
+    L2 = "l2", _("Second line")
+    L3 = "l3", _("External line (vendor)")
+    MANAGEMENT = "management", _("Management")

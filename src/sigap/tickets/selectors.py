@@ -1,0 +1,142 @@
+"""Reads of tickets, always restricted to what the user may see."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from sigap.accounts.models import User
+from sigap.core.errors import NotFound, ValidationFailed
+from sigap.tickets.choices import Action, allowed_actions
+from sigap.tickets.models import Entry, Ticket
+
+# What each kind of user may do to a ticket it can see (staff: everything the map allows).
+CUSTOMER_ACTIONS = frozenset({Action.CLOSE, Action.REOPEN})
+VENDOR_ACTIONS = frozenset({Action.START, Action.PEND, Action.RESUME, Action.RESOLVE})
+
+
+def ticket_visible(*, user: User) -> QuerySet[Ticket]:
+    qs = Ticket.objects.all()
+    if user.is_support_staff:
+        return qs
+    if user.is_vendor:
+        return qs.filter(support_group__is_vendor=True, support_group__members=user)
+    if user.is_customer and user.organisation_id:
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.none()
+
+
+def ticket_get(*, user: User, number: str) -> Ticket:
+    """The ticket, or NotFound (also when it exists but the user may not see it)."""
+    ticket = (
+        ticket_visible(user=user)
+        .select_related(
+            "category", "cause", "organisation", "contact", "vehicle", "unit",
+            "support_group", "assignee",
+        )
+        .filter(number=number.upper())
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("There is no ticket %(number)s.") % {"number": number})
+    return ticket
+
+
+def ticket_timeline(*, user: User, ticket: Ticket) -> QuerySet[Entry]:
+    entries = ticket.entries.select_related("actor").order_by("at", "id")
+    if not user.is_support_staff:
+        entries = entries.filter(public=True)
+    return entries
+
+
+def actions_permitted(*, user: User) -> frozenset[Action]:
+    """The actions this user may take on tickets it can see, whatever their status."""
+    if user.is_support_staff:
+        return frozenset(Action)
+    if user.is_vendor:
+        return VENDOR_ACTIONS
+    return CUSTOMER_ACTIONS if user.is_customer else frozenset()
+
+
+def ticket_actions_for(*, user: User, ticket: Ticket) -> list[Action]:
+    """What the user can do to this ticket now: its status allows it and so does their role."""
+    permitted = actions_permitted(user=user)
+    return [a for a in allowed_actions(ticket.status) if a in permitted]
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    kind: str | None = None
+    status: list[str] | None = None
+    priority: list[int] | None = None
+    category: str | None = None
+    organisation: str | None = None
+    channel: str | None = None
+    reported_from: datetime | None = None
+    reported_to: datetime | None = None
+
+
+def ticket_filter(qs: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
+    """One filter set for the API and the desk."""
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.priority:
+        qs = qs.filter(priority__in=filters.priority)
+    if filters.category:
+        code = filters.category
+        qs = qs.filter(Q(category__code=code) | Q(category__code__startswith=code + "."))
+    if filters.organisation:
+        qs = qs.filter(organisation__code=filters.organisation)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.reported_from:
+        qs = qs.filter(reported_at__gte=filters.reported_from)
+    if filters.reported_to:
+        qs = qs.filter(reported_at__lt=filters.reported_to)
+    return qs
+
+
+def _encode_cursor(ticket: Ticket) -> str:
+    raw = f"{ticket.reported_at.isoformat()}|{ticket.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, pk = raw.split("|")
+        return datetime.fromisoformat(moment), int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValidationFailed(
+            _("The cursor is not one this API handed out."), fields={"cursor": cursor}
+        ) from None
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    items: list[Ticket]
+    next_cursor: str | None
+
+
+def ticket_list(
+    *, user: User, filters: TicketFilters, cursor: str | None = None, limit: int = 50
+) -> TicketPage:
+    """Newest first, keyset-paginated on (reported_at, id): page N costs what page 1 does."""
+    qs = ticket_filter(ticket_visible(user=user), filters).select_related(
+        "category", "organisation"
+    )
+    if cursor:
+        moment, pk = _decode_cursor(cursor)
+        qs = qs.filter(Q(reported_at__lt=moment) | Q(reported_at=moment, pk__lt=pk))
+    items = list(qs.order_by("-reported_at", "-id")[: limit + 1])
+    more = len(items) > limit
+    items = items[:limit]
+    return TicketPage(items=items, next_cursor=_encode_cursor(items[-1]) if more else None)
+

@@ -1,0 +1,513 @@
+"""Every write to a ticket: creation, one service per transition, comments.
+
+Each service runs in one transaction, re-reads the ticket under a row lock,
+checks the transition map in `choices.py`, stamps its own timestamp and writes
+exactly one timeline entry with the values before and after.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from sigap.accounts.models import User
+from sigap.core import clock
+from sigap.core.errors import Conflict, InvalidTransition, ValidationFailed
+from sigap.customers.models import Contact, Organisation, Unit, Vehicle
+from sigap.routing.choices import SupportLevel
+from sigap.routing.models import SupportGroup
+from sigap.sla.choices import Level
+from sigap.sla.services import priority_for
+from sigap.tickets.choices import (
+    NUMBER_PREFIX,
+    TRANSITIONS,
+    Action,
+    Channel,
+    EntryKind,
+    Kind,
+    PendingReason,
+    ResolutionCode,
+    Status,
+    Via,
+    allowed_actions,
+)
+from sigap.tickets.models import Category, Cause, Entry, Ticket, TicketSequence
+
+FIRST_LINE_GROUP = "customer_support"
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe, human-readable form of a field value for the audit trail."""
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, User):
+        return value.get_username()
+    if isinstance(value, models.Model):
+        return getattr(value, "code", None) or str(value)
+    return str(value)
+
+
+def _next_number(kind: str) -> str:
+    # The UPDATE takes the sequence row's lock until this transaction commits, so a
+    # concurrent creation waits and then reads the value after ours: numbers are
+    # distinct and, since a rollback undoes the increment too, consecutive.
+    TicketSequence.objects.filter(kind=kind).update(last_value=models.F("last_value") + 1)
+    value = TicketSequence.objects.values_list("last_value", flat=True).get(kind=kind)
+    return f"{NUMBER_PREFIX[Kind(kind)]}-{value:06d}"
+
+
+def _record(
+    ticket: Ticket,
+    *,
+    kind: EntryKind,
+    by: User | None,
+    via: str,
+    action: str = "",
+    body: str = "",
+    public: bool = False,
+    changes: dict[str, list[Any]] | None = None,
+) -> Entry:
+    return Entry.objects.create(
+        ticket=ticket,
+        kind=kind,
+        action=action,
+        at=clock.now(),
+        actor=by,
+        via=via,
+        public=public,
+        body=body,
+        changes=changes or {},
+    )
+
+
+def _check_links(
+    *,
+    kind: str,
+    category: Category,
+    cause: Cause | None,
+    organisation: Organisation | None,
+    contact: Contact | None,
+    vehicle: Vehicle | None,
+    unit: Unit | None,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not category.is_active:
+        errors["category"] = _("Category %(code)s is no longer in use.") % {"code": category.code}
+    elif not category.allows(kind):
+        errors["category"] = _("Category %(code)s is not used for %(kind)s tickets.") % {
+            "code": category.code,
+            "kind": Kind(kind).label,
+        }
+    if cause is not None and not cause_applies(cause=cause, category=category):
+        errors["cause"] = _("Cause %(cause)s does not apply to category %(code)s.") % {
+            "cause": cause.code,
+            "code": category.code,
+        }
+    org_id = organisation.pk if organisation else None
+    for field, obj, obj_org in (
+        ("contact", contact, contact.organisation_id if contact else None),
+        ("vehicle", vehicle, vehicle.organisation_id if vehicle else None),
+    ):
+        if obj is not None and obj_org != org_id:
+            errors[field] = _("%(obj)s does not belong to this ticket's organisation.") % {
+                "obj": obj
+            }
+    if unit is not None and vehicle is not None and unit.vehicle_id not in (None, vehicle.pk):
+        errors["unit"] = _("Unit %(imei)s is not installed in vehicle %(plate)s.") % {
+            "imei": unit.imei,
+            "plate": vehicle.plate,
+        }
+    return errors
+
+
+def cause_applies(*, cause: Cause, category: Category) -> bool:
+    ids = {category.pk, category.parent_id}
+    return cause.categories.filter(pk__in=[i for i in ids if i]).exists()
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    kind: str,
+    title: str,
+    category: Category,
+    channel: str,
+    by: User | None = None,
+    description: str = "",
+    organisation: Organisation | None = None,
+    contact: Contact | None = None,
+    vehicle: Vehicle | None = None,
+    unit: Unit | None = None,
+    cause: Cause | None = None,
+    impact: str = Level.MEDIUM,
+    urgency: str = Level.MEDIUM,
+    external_ref: str | None = None,
+) -> Ticket:
+    """Log a ticket: number it, prioritise it, put it with first line."""
+    if kind not in Kind.values:
+        raise ValidationFailed(_("Unknown ticket kind."), fields={"kind": kind})
+    if channel not in Channel.values:
+        raise ValidationFailed(_("Unknown channel."), fields={"channel": channel})
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("A ticket needs a title."), fields={"title": _("Required.")})
+    if unit is not None and vehicle is None:
+        vehicle = unit.vehicle
+    if organisation is None:
+        organisation = (contact and contact.organisation) or (vehicle and vehicle.organisation)
+    errors = _check_links(
+        kind=kind,
+        category=category,
+        cause=cause,
+        organisation=organisation,
+        contact=contact,
+        vehicle=vehicle,
+        unit=unit,
+    )
+    if errors:
+        raise ValidationFailed(_("The ticket cannot be logged as given."), fields=errors)
+
+    now = clock.now()
+    ticket = Ticket(
+        number=_next_number(kind),
+        kind=kind,
+        title=title[:200],
+        description=description,
+        organisation=organisation,
+        contact=contact,
+        vehicle=vehicle,
+        unit=unit,
+        category=category,
+        cause=cause,
+        channel=channel,
+        external_ref=external_ref or None,
+        impact=impact,
+        urgency=urgency,
+        priority=priority_for(impact=impact, urgency=urgency),
+        status=Status.NEW,
+        support_level=SupportLevel.L1,
+        support_group=SupportGroup.objects.filter(code=FIRST_LINE_GROUP).first(),
+        reported_at=now,
+        updated_at=now,
+        created_by=by,
+    )
+    ticket.save()
+    _record(
+        ticket,
+        kind=EntryKind.CREATED,
+        by=by,
+        via=channel,
+        body=description,
+        public=True,
+        changes={
+            name: [None, _plain(getattr(ticket, name))]
+            for name in ("kind", "category", "channel", "impact", "urgency", "priority", "status")
+        },
+    )
+    return ticket
+
+
+def ticket_intake(*, channel: str, external_ref: str | None, **fields: Any) -> tuple[Ticket, bool]:
+    """Create a ticket unless the sender's id was seen before: (ticket, created)."""
+    if external_ref:
+        existing = Ticket.objects.filter(channel=channel, external_ref=external_ref).first()
+        if existing is not None:
+            return existing, False
+    try:
+        return ticket_create(channel=channel, external_ref=external_ref, **fields), True
+    except IntegrityError:
+        # A concurrent retry of the same message committed first: answer with its ticket.
+        existing = Ticket.objects.filter(channel=channel, external_ref=external_ref).first()
+        if external_ref and existing is not None:
+            return existing, False
+        raise
+
+
+def _locked(ticket: Ticket, action: Action, expected_version: int | None) -> Ticket:
+    """The ticket re-read under a row lock, checked against the transition map."""
+    fresh = Ticket.objects.select_for_update().select_related("category").get(pk=ticket.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise Conflict(
+            _(
+                "%(number)s was changed by someone else in the meantime (now %(status)s). "
+                "Reload it and try again."
+            )
+            % {"number": fresh.number, "status": Status(fresh.status).label}
+        )
+    sources, _target = TRANSITIONS[action]
+    if fresh.status not in sources:
+        raise InvalidTransition(transition_refusal(fresh, action))
+    return fresh
+
+
+def transition_refusal(ticket: Ticket, action: Action | str) -> str:
+    allowed = allowed_actions(ticket.status)
+    return _("%(number)s is %(status)s; '%(action)s' is not possible now. Allowed now: %(allowed)s.") % {
+        "number": ticket.number,
+        "status": Status(ticket.status).label.lower(),
+        "action": str(action),
+        "allowed": ", ".join(a.value for a in allowed) or _("nothing (the ticket is final)"),
+    }
+
+
+def _apply(
+    ticket: Ticket,
+    *,
+    action: Action,
+    by: User | None,
+    via: str,
+    updates: dict[str, Any],
+    body: str = "",
+) -> Ticket:
+    """Write `updates` plus the action's target status and one timeline entry."""
+    updates = {"status": TRANSITIONS[action][1], **updates}
+    before = {name: _plain(getattr(ticket, name)) for name in updates}
+    for name, value in updates.items():
+        setattr(ticket, name, value)
+    ticket.version += 1
+    ticket.updated_at = clock.now()
+    ticket.save(update_fields=[*updates, "version", "updated_at"])
+    changes = {
+        name: [before[name], _plain(getattr(ticket, name))]
+        for name in updates
+        if before[name] != _plain(getattr(ticket, name))
+    }
+    _record(
+        ticket, kind=EntryKind.TRANSITION, action=action, by=by, via=via, body=body, changes=changes
+    )
+    return ticket
+
+
+def _require(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(message, fields={field: _("Required.")})
+    return value
+
+
+def _check_assignable(user: User, group: SupportGroup | None) -> None:
+    if not user.is_active or user.is_customer:
+        raise ValidationFailed(
+            _("%(user)s cannot work tickets.") % {"user": user.get_username()},
+            fields={"assignee": _("Not a support user.")},
+        )
+    if group is not None and not group.members.filter(pk=user.pk).exists():
+        raise ValidationFailed(
+            _("%(user)s is not a member of %(group)s.")
+            % {"user": user.get_username(), "group": group.name},
+            fields={"assignee": _("Not in the group.")},
+        )
+
+
+@transaction.atomic
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    assignee: User | None = None,
+    group: SupportGroup | None = None,
+    via: str = Via.DESK,
+    expected_version: int | None = None,
+) -> Ticket:
+    ticket = _locked(ticket, Action.ASSIGN, expected_version)
+    if assignee is None and group is None:
+        raise ValidationFailed(
+            _("Say to whom the ticket goes: an assignee, a group or both."),
+            fields={"assignee": _("Required.")},
+        )
+    group = group or ticket.support_group
+    updates: dict[str, Any] = {"support_group": group, "assignee": assignee}
+    if assignee is not None:
+        _check_assignable(assignee, group)
+    return _apply(ticket, action=Action.ASSIGN, by=by, via=via, updates=updates)
+
+
+@transaction.atomic
+def ticket_start(
+    *, ticket: Ticket, by: User, via: str = Via.DESK, expected_version: int | None = None
+) -> Ticket:
+    ticket = _locked(ticket, Action.START, expected_version)
+    updates: dict[str, Any] = {}
+    if ticket.assignee_id is None:
+        _check_assignable(by, None)
+        updates["assignee"] = by
+    return _apply(ticket, action=Action.START, by=by, via=via, updates=updates)
+
+
+@transaction.atomic
+def ticket_pend(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    reason: str,
+    note: str = "",
+    via: str = Via.DESK,
+    expected_version: int | None = None,
+) -> Ticket:
+    if reason not in PendingReason.values:
+        raise ValidationFailed(
+            _("Say what the ticket waits for: %(choices)s.")
+            % {"choices": ", ".join(PendingReason.values)},
+            fields={"reason": reason or _("Required.")},
+        )
+    ticket = _locked(ticket, Action.PEND, expected_version)
+    return _apply(
+        ticket, action=Action.PEND, by=by, via=via, updates={"pending_reason": reason}, body=note
+    )
+
+
+@transaction.atomic
+def ticket_resume(
+    *, ticket: Ticket, by: User | None, via: str = Via.DESK, expected_version: int | None = None
+) -> Ticket:
+    ticket = _locked(ticket, Action.RESUME, expected_version)
+    return _apply(ticket, action=Action.RESUME, by=by, via=via, updates={"pending_reason": ""})
+
+
+@transaction.atomic
+def ticket_escalate(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    group: SupportGroup,
+    reason: str,
+    via: str = Via.DESK,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Hand the ticket to another support group (functional, management or vendor)."""
+    reason = _require(reason, "reason", _("Say why the ticket is escalated."))
+    ticket = _locked(ticket, Action.ESCALATE, expected_version)
+    if group.pk == ticket.support_group_id:
+        raise ValidationFailed(
+            _("%(number)s is already with %(group)s.") % {"number": ticket.number, "group": group},
+            fields={"group": group.code},
+        )
+    updates = {
+        "support_group": group,
+        "support_level": group.level,
+        "assignee": None,
+        "escalated_at": clock.now(),
+    }
+    return _apply(ticket, action=Action.ESCALATE, by=by, via=via, updates=updates, body=reason)
+
+
+@transaction.atomic
+def ticket_resolve(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    resolution_code: str,
+    summary: str,
+    cause: Cause | None = None,
+    via: str = Via.DESK,
+    expected_version: int | None = None,
+) -> Ticket:
+    errors: dict[str, str] = {}
+    if resolution_code not in ResolutionCode.values:
+        errors["resolution_code"] = _("Choose one of: %(choices)s.") % {
+            "choices": ", ".join(ResolutionCode.values)
+        }
+    if not (summary or "").strip():
+        errors["summary"] = _("Say how the ticket was resolved.")
+    ticket = _locked(ticket, Action.RESOLVE, expected_version)
+    cause = cause or ticket.cause
+    if ticket.kind == Kind.INCIDENT and cause is None:
+        errors["cause"] = _("An incident is resolved with its cause.")
+    elif cause is not None and not cause_applies(cause=cause, category=ticket.category):
+        errors["cause"] = _("Cause %(cause)s does not apply to category %(code)s.") % {
+            "cause": cause.code,
+            "code": ticket.category.code,
+        }
+    if errors:
+        raise ValidationFailed(_("The ticket cannot be resolved yet."), fields=errors)
+    updates = {
+        "resolution_code": resolution_code,
+        "resolution_summary": summary.strip(),
+        "cause": cause,
+        "pending_reason": "",
+        "resolved_at": clock.now(),
+    }
+    return _apply(
+        ticket, action=Action.RESOLVE, by=by, via=via, updates=updates, body=summary.strip()
+    )
+
+
+@transaction.atomic
+def ticket_close(
+    *, ticket: Ticket, by: User | None, via: str = Via.DESK, expected_version: int | None = None
+) -> Ticket:
+    ticket = _locked(ticket, Action.CLOSE, expected_version)
+    return _apply(ticket, action=Action.CLOSE, by=by, via=via, updates={"closed_at": clock.now()})
+
+
+@transaction.atomic
+def ticket_reopen(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    reason: str,
+    via: str = Via.DESK,
+    expected_version: int | None = None,
+) -> Ticket:
+    reason = _require(reason, "reason", _("Say why the ticket is reopened."))
+    ticket = _locked(ticket, Action.REOPEN, expected_version)
+    updates = {"resolved_at": None, "resolution_code": "", "resolution_summary": ""}
+    return _apply(ticket, action=Action.REOPEN, by=by, via=via, updates=updates, body=reason)
+
+
+@transaction.atomic
+def ticket_cancel(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    reason: str,
+    via: str = Via.DESK,
+    expected_version: int | None = None,
+) -> Ticket:
+    reason = _require(reason, "reason", _("Say why the ticket is cancelled."))
+    ticket = _locked(ticket, Action.CANCEL, expected_version)
+    updates = {"pending_reason": "", "cancelled_at": clock.now()}
+    return _apply(ticket, action=Action.CANCEL, by=by, via=via, updates=updates, body=reason)
+
+
+@transaction.atomic
+def ticket_comment(
+    *, ticket: Ticket, by: User | None, body: str, public: bool, via: str = Via.DESK
+) -> Entry:
+    """A reply to the customer (public) or an internal note. The first public
+    reply by support staff is the ticket's first response."""
+    body = _require(body, "body", _("A comment needs text."))
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status in (Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(
+            _("%(number)s is %(status)s; comments are no longer taken.")
+            % {"number": ticket.number, "status": Status(ticket.status).label.lower()}
+        )
+    now = clock.now()
+    fields = ["updated_at", "version"]
+    changes: dict[str, list[Any]] = {}
+    is_staff = by is not None and by.is_support_staff
+    if public and is_staff and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        fields.append("first_response_at")
+        changes["first_response_at"] = [None, now.isoformat()]
+    ticket.updated_at = now
+    ticket.version += 1
+    ticket.save(update_fields=fields)
+    return _record(
+        ticket,
+        kind=EntryKind.COMMENT if public else EntryKind.NOTE,
+        by=by,
+        via=via,
+        body=body,
+        public=public,
+        changes=changes,
+    )
