@@ -92,7 +92,9 @@ def _database(url: str) -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("SIGAP_DB_CONN_MAX_AGE", 60))
     except Exception as exc:  # dj-database-url raises several kinds on a bad URL
-        raise ConfigError(f"DATABASE_URL={url!r} is not a database URL Sigap can use: {exc}") from None
+        raise ConfigError(
+            f"DATABASE_URL={url!r} is not a database URL Sigap can use: {exc}"
+        ) from None
     engine = config["ENGINE"]
     if engine == "django.db.backends.sqlite3":
         config["OPTIONS"] = {

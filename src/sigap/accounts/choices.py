@@ -14,6 +14,4 @@ class Role(models.TextChoices):
 
 
 # Roles that work tickets of every organisation.
-STAFF_ROLES = frozenset(
-    {Role.AGENT, Role.SPECIALIST, Role.HEAD_OF_INFRASTRUCTURE, Role.MANAGER}
-)
+STAFF_ROLES = frozenset({Role.AGENT, Role.SPECIALIST, Role.HEAD_OF_INFRASTRUCTURE, Role.MANAGER})

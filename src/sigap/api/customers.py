@@ -149,39 +149,61 @@ class SubscriptionOut(Schema):
 
 def _org_out(o: Organisation) -> dict:
     return {
-        "id": o.pk, "code": o.code, "name": o.name, "tier": o.tier,
-        "email_domain": o.email_domain, "region": o.region, "is_active": o.is_active,
+        "id": o.pk,
+        "code": o.code,
+        "name": o.name,
+        "tier": o.tier,
+        "email_domain": o.email_domain,
+        "region": o.region,
+        "is_active": o.is_active,
     }
 
 
 def _contact_out(c: Contact) -> dict:
     return {
-        "id": c.pk, "organisation": c.organisation.code, "name": c.name, "email": c.email,
-        "phone": c.phone, "whatsapp_id": c.whatsapp_id, "language": c.language,
+        "id": c.pk,
+        "organisation": c.organisation.code,
+        "name": c.name,
+        "email": c.email,
+        "phone": c.phone,
+        "whatsapp_id": c.whatsapp_id,
+        "language": c.language,
     }
 
 
 def _vehicle_out(v: Vehicle) -> dict:
     return {
-        "id": v.pk, "organisation": v.organisation.code, "plate": v.plate,
-        "description": v.description, "is_active": v.is_active,
+        "id": v.pk,
+        "organisation": v.organisation.code,
+        "plate": v.plate,
+        "description": v.description,
+        "is_active": v.is_active,
     }
 
 
 def _unit_out(u: Unit) -> dict:
     return {
-        "id": u.pk, "imei": u.imei, "device_vendor": u.device_model.vendor,
-        "device_model": u.device_model.name, "legacy_model": u.device_model.is_legacy,
-        "firmware": u.firmware, "sim_number": u.sim_number,
+        "id": u.pk,
+        "imei": u.imei,
+        "device_vendor": u.device_model.vendor,
+        "device_model": u.device_model.name,
+        "legacy_model": u.device_model.is_legacy,
+        "firmware": u.firmware,
+        "sim_number": u.sim_number,
         "vehicle": u.vehicle.plate if u.vehicle else None,
-        "installed_on": u.installed_on, "removed_on": u.removed_on,
+        "installed_on": u.installed_on,
+        "removed_on": u.removed_on,
     }
 
 
 def _subscription_out(s: Subscription) -> dict:
     return {
-        "id": s.pk, "organisation": s.organisation.code, "imei": s.unit.imei,
-        "starts_on": s.starts_on, "ends_on": s.ends_on, "status": s.status,
+        "id": s.pk,
+        "organisation": s.organisation.code,
+        "imei": s.unit.imei,
+        "starts_on": s.starts_on,
+        "ends_on": s.ends_on,
+        "status": s.status,
         "termination_reason": s.termination_reason,
     }
 
@@ -250,7 +272,9 @@ def organisation_update(request: HttpRequest, code: str, payload: OrganisationPa
 # contacts ------------------------------------------------------------------
 @router.get("/contacts", response=list[ContactOut])
 def contact_list(
-    request: HttpRequest, organisation: str | None = None, limit: int = LIMIT,
+    request: HttpRequest,
+    organisation: str | None = None,
+    limit: int = LIMIT,
     offset: int = Query(0, ge=0),
 ):
     qs = selectors.contact_list(user=request.auth).order_by("id")
@@ -291,7 +315,9 @@ def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch)
 # vehicles ------------------------------------------------------------------
 @router.get("/vehicles", response=list[VehicleOut])
 def vehicle_list(
-    request: HttpRequest, organisation: str | None = None, limit: int = LIMIT,
+    request: HttpRequest,
+    organisation: str | None = None,
+    limit: int = LIMIT,
     offset: int = Query(0, ge=0),
 ):
     qs = selectors.vehicle_list(user=request.auth).order_by("plate")
@@ -311,8 +337,11 @@ def vehicle_create(request: HttpRequest, payload: VehicleIn):
 @router.get("/vehicles/{plate}", response=VehicleOut)
 def vehicle_get(request: HttpRequest, plate: str):
     vehicle = _vehicle(plate)
-    _found(selectors.vehicle_list(user=request.auth), _("There is no vehicle %s.") % plate,
-           pk=vehicle.pk)
+    _found(
+        selectors.vehicle_list(user=request.auth),
+        _("There is no vehicle %s.") % plate,
+        pk=vehicle.pk,
+    )
     return _vehicle_out(vehicle)
 
 
@@ -328,14 +357,19 @@ def _unit_by_imei(request: HttpRequest, imei: str) -> Unit:
         imei = normalise_imei(imei)
     except Exception:
         raise NotFound(_("There is no unit with IMEI %s.") % imei) from None
-    return _found(selectors.unit_list(user=request.auth), _("There is no unit with IMEI %s.") % imei,
-                  imei=imei)
+    return _found(
+        selectors.unit_list(user=request.auth),
+        _("There is no unit with IMEI %s.") % imei,
+        imei=imei,
+    )
 
 
 def _unit_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if "device_vendor" in fields:
         vendor, name = fields.pop("device_vendor"), fields.pop("device_model")
-        fields["device_model"], _created = DeviceModel.objects.get_or_create(vendor=vendor, name=name)
+        fields["device_model"], _created = DeviceModel.objects.get_or_create(
+            vendor=vendor, name=name
+        )
     if "vehicle" in fields:
         fields["vehicle"] = _vehicle(fields["vehicle"]) if fields["vehicle"] else None
     return fields
@@ -368,8 +402,11 @@ def unit_update(request: HttpRequest, imei: str, payload: UnitPatch):
 # subscriptions ---------------------------------------------------------------
 @router.get("/subscriptions", response=list[SubscriptionOut])
 def subscription_list(
-    request: HttpRequest, organisation: str | None = None, status: SubscriptionStatus | None = None,
-    limit: int = LIMIT, offset: int = Query(0, ge=0),
+    request: HttpRequest,
+    organisation: str | None = None,
+    status: SubscriptionStatus | None = None,
+    limit: int = LIMIT,
+    offset: int = Query(0, ge=0),
 ):
     qs = selectors.subscription_list(user=request.auth).order_by("id")
     if organisation:

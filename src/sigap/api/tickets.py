@@ -100,7 +100,9 @@ class TicketDetail(TicketItem):
 class ActionIn(Schema):
     assignee: str | None = Field(None, description="username")
     group: str | None = Field(None, description="support group code")
-    reason: str = Field("", description="why (escalate, reopen, cancel) or what it waits for (pend)")
+    reason: str = Field(
+        "", description="why (escalate, reopen, cancel) or what it waits for (pend)"
+    )
     note: str = ""
     resolution_code: str = ""
     summary: str = ""
@@ -176,7 +178,9 @@ def _lookup(model, field: str, value: str, normalise, message: str, **extra):
         raise ValidationFailed(exc.messages[0], fields={field: exc.messages[0]}) from None
     obj = model.objects.filter(**{extra.pop("attr", field): key}).first()
     if obj is None:
-        raise ValidationFailed(message % {"value": value}, fields={field: message % {"value": value}})
+        raise ValidationFailed(
+            message % {"value": value}, fields={field: message % {"value": value}}
+        )
     return obj
 
 
@@ -192,11 +196,22 @@ def _contact(user: User, payload: TicketIn) -> Contact | None:
             )
         return contact
     if payload.email:
-        return _lookup(Contact, "email", payload.email, lambda v: v.strip().lower(),
-                       _("No contact has the e-mail address %(value)s."), attr="email__iexact")
+        return _lookup(
+            Contact,
+            "email",
+            payload.email,
+            lambda v: v.strip().lower(),
+            _("No contact has the e-mail address %(value)s."),
+            attr="email__iexact",
+        )
     if payload.phone:
-        return _lookup(Contact, "phone", payload.phone, normalise_phone,
-                       _("No contact has the phone number %(value)s."))
+        return _lookup(
+            Contact,
+            "phone",
+            payload.phone,
+            normalise_phone,
+            _("No contact has the phone number %(value)s."),
+        )
     return None
 
 
@@ -222,16 +237,23 @@ def ticket_create(
         cause = Cause.objects.filter(code=payload.cause).first()
         if cause is None:
             raise ValidationFailed(
-                _("There is no cause %s.") % payload.cause, fields={"cause": _("Unknown cause code.")}
+                _("There is no cause %s.") % payload.cause,
+                fields={"cause": _("Unknown cause code.")},
             )
     contact = _contact(user, payload)
     vehicle = unit = None
     if payload.plate:
-        vehicle = _lookup(Vehicle, "plate", payload.plate, normalise_plate,
-                          _("No vehicle has the plate %(value)s."))
+        vehicle = _lookup(
+            Vehicle,
+            "plate",
+            payload.plate,
+            normalise_plate,
+            _("No vehicle has the plate %(value)s."),
+        )
     if payload.imei:
-        unit = _lookup(Unit, "imei", payload.imei, normalise_imei,
-                       _("No unit has the IMEI %(value)s."))
+        unit = _lookup(
+            Unit, "imei", payload.imei, normalise_imei, _("No unit has the IMEI %(value)s.")
+        )
     organisation = user.organisation if user.is_customer else None
     if user.is_customer and any(
         obj is not None and obj.organisation_id != user.organisation_id
@@ -308,7 +330,9 @@ def _named(model, field: str, value: str | None, **lookup):
         return None
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        raise ValidationFailed(_("%(value)s is not known.") % {"value": value}, fields={field: value})
+        raise ValidationFailed(
+            _("%(value)s is not known.") % {"value": value}, fields={field: value}
+        )
     return obj
 
 
@@ -326,7 +350,12 @@ def ticket_act(request: HttpRequest, number: str, action: str, payload: ActionIn
         )
     if Action(action) not in selectors.actions_permitted(user=user):
         raise Forbidden(_("You may not %(action)s tickets.") % {"action": action})
-    common = {"ticket": ticket, "by": user, "via": Via.API, "expected_version": payload.expected_version}
+    common = {
+        "ticket": ticket,
+        "by": user,
+        "via": Via.API,
+        "expected_version": payload.expected_version,
+    }
     match Action(action):
         case Action.ASSIGN:
             services.ticket_assign(

@@ -36,7 +36,10 @@ class Contact(models.Model):
     """A person at an organisation who writes, calls or messages the desk."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -67,7 +70,10 @@ class Contact(models.Model):
 
 class Vehicle(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="vehicles",
+        verbose_name=_("organisation"),
     )
     plate = models.CharField(
         _("plate number"), max_length=16, unique=True, help_text=_("Normalised, e.g. B 1234 XYZ.")
@@ -161,7 +167,8 @@ class Subscription(models.Model):
         verbose_name_plural = _("subscriptions")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
                 name="subscription_ends_after_start",
                 violation_error_message=_("A subscription cannot end before it starts."),
             ),

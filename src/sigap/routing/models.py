@@ -16,7 +16,10 @@ class SupportGroup(models.Model):
     is_vendor = models.BooleanField(_("external vendor"), default=False)
     email = models.EmailField(_("e-mail"), blank=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="support_groups", verbose_name=_("members")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="support_groups",
+        verbose_name=_("members"),
     )
 
     class Meta:

@@ -6,7 +6,13 @@ GROUPS = [
     ("it", "IT", "IT", "l2", False),
     ("marketing", "Marketing", "Marketing", "l2", False),
     ("technicians", "Technicians", "Teknisi", "l2", False),
-    ("head_of_infrastructure", "Head of infrastructure", "Kepala infrastruktur", "management", False),
+    (
+        "head_of_infrastructure",
+        "Head of infrastructure",
+        "Kepala infrastruktur",
+        "management",
+        False,
+    ),
     ("vendor", "Vendor", "Vendor", "l3", True),
 ]
 
@@ -16,5 +22,10 @@ def seed_groups(apps, schema_editor=None) -> None:
     for code, name_en, name_id, level, is_vendor in GROUPS:
         SupportGroup.objects.update_or_create(
             code=code,
-            defaults={"name_en": name_en, "name_id": name_id, "level": level, "is_vendor": is_vendor},
+            defaults={
+                "name_en": name_en,
+                "name_id": name_id,
+                "level": level,
+                "is_vendor": is_vendor,
+            },
         )

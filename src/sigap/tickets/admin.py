@@ -35,8 +35,15 @@ class TicketAdmin(admin.ModelAdmin):
     the timeline. Only superusers can correct a record in place."""
 
     list_display = (
-        "number", "title", "kind", "status", "priority", "category", "organisation",
-        "channel", "reported_at",
+        "number",
+        "title",
+        "kind",
+        "status",
+        "priority",
+        "category",
+        "organisation",
+        "channel",
+        "reported_at",
     )
     list_filter = ("kind", "status", "priority", "channel", "support_level")
     search_fields = ("number", "title", "organisation__name", "vehicle__plate", "unit__imei")

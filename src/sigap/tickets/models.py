@@ -76,7 +76,9 @@ class Cause(Bilingual):
     """A known cause (the study's Table 1), offered for the categories it applies to."""
 
     code = models.CharField(_("code"), max_length=64, unique=True)
-    categories = models.ManyToManyField(Category, related_name="causes", verbose_name=_("categories"))
+    categories = models.ManyToManyField(
+        Category, related_name="causes", verbose_name=_("categories")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -152,7 +154,9 @@ class Ticket(models.Model):
         max_length=255,
         null=True,
         blank=True,
-        help_text=_("The sender's own id for this ticket; a retry with the same id is not doubled."),
+        help_text=_(
+            "The sender's own id for this ticket; a retry with the same id is not doubled."
+        ),
     )
 
     impact = models.CharField(_("impact"), max_length=8, choices=Level.choices)

@@ -36,8 +36,14 @@ def ticket_get(*, user: User, number: str) -> Ticket:
     ticket = (
         ticket_visible(user=user)
         .select_related(
-            "category", "cause", "organisation", "contact", "vehicle", "unit",
-            "support_group", "assignee",
+            "category",
+            "cause",
+            "organisation",
+            "contact",
+            "vehicle",
+            "unit",
+            "support_group",
+            "assignee",
         )
         .filter(number=number.upper())
         .first()
@@ -139,4 +145,3 @@ def ticket_list(
     more = len(items) > limit
     items = items[:limit]
     return TicketPage(items=items, next_cursor=_encode_cursor(items[-1]) if more else None)
-

@@ -250,7 +250,9 @@ def _locked(ticket: Ticket, action: Action, expected_version: int | None) -> Tic
 
 def transition_refusal(ticket: Ticket, action: Action | str) -> str:
     allowed = allowed_actions(ticket.status)
-    return _("%(number)s is %(status)s; '%(action)s' is not possible now. Allowed now: %(allowed)s.") % {
+    return _(
+        "%(number)s is %(status)s; '%(action)s' is not possible now. Allowed now: %(allowed)s."
+    ) % {
         "number": ticket.number,
         "status": Status(ticket.status).label.lower(),
         "action": str(action),

@@ -61,14 +61,25 @@ class Command(BaseCommand):
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         commands = {
             "web": [
-                sys.executable, "-m", "gunicorn", "sigap.wsgi:application",
-                "--bind", bind, "--workers", str(workers),
-                "--access-logfile", "-", "--graceful-timeout", str(STOP_GRACE_SECONDS),
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "sigap.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                str(STOP_GRACE_SECONDS),
             ],
             "worker": [sys.executable, "-m", "sigap", "run_huey"],
         }
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
-        self.stdout.write(self.style.SUCCESS(f"Sigap is running at http://{bind}/  (Ctrl-C stops it)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Sigap is running at http://{bind}/  (Ctrl-C stops it)")
+        )
 
         stopping = False
 
