@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja import Status as HttpStatus
 from pydantic import Field
 
 from sigap.api.auth import require_staff
@@ -253,7 +254,7 @@ def organisation_list(request: HttpRequest, limit: int = LIMIT, offset: int = Qu
 @router.post("/organisations", response={201: OrganisationOut})
 def organisation_create(request: HttpRequest, payload: OrganisationIn):
     require_staff(request.auth)
-    return 201, _org_out(services.organisation_create(**payload.dict()))
+    return HttpStatus(201, _org_out(services.organisation_create(**payload.dict())))
 
 
 @router.get("/organisations/{code}", response=OrganisationOut)
@@ -289,7 +290,7 @@ def contact_create(request: HttpRequest, payload: ContactIn):
     fields = payload.dict()
     fields["organisation"] = _organisation(fields["organisation"])
     fields["email"] = fields["email"] or ""
-    return 201, _contact_out(services.contact_create(**fields))
+    return HttpStatus(201, _contact_out(services.contact_create(**fields)))
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
@@ -331,7 +332,7 @@ def vehicle_create(request: HttpRequest, payload: VehicleIn):
     require_staff(request.auth)
     fields = payload.dict()
     fields["organisation"] = _organisation(fields["organisation"])
-    return 201, _vehicle_out(services.vehicle_create(**fields))
+    return HttpStatus(201, _vehicle_out(services.vehicle_create(**fields)))
 
 
 @router.get("/vehicles/{plate}", response=VehicleOut)
@@ -384,7 +385,7 @@ def unit_list(request: HttpRequest, limit: int = LIMIT, offset: int = Query(0, g
 @router.post("/units", response={201: UnitOut})
 def unit_create(request: HttpRequest, payload: UnitIn):
     require_staff(request.auth)
-    return 201, _unit_out(services.unit_create(**_unit_fields(payload.dict())))
+    return HttpStatus(201, _unit_out(services.unit_create(**_unit_fields(payload.dict()))))
 
 
 @router.get("/units/{imei}", response=UnitOut)
@@ -422,7 +423,7 @@ def subscription_create(request: HttpRequest, payload: SubscriptionIn):
     fields = payload.dict()
     fields["organisation"] = _organisation(fields["organisation"])
     fields["unit"] = _unit_by_imei(request, fields.pop("imei"))
-    return 201, _subscription_out(services.subscription_create(**fields))
+    return HttpStatus(201, _subscription_out(services.subscription_create(**fields)))
 
 
 @router.get("/subscriptions/{subscription_id}", response=SubscriptionOut)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema
+from ninja import Status as HttpStatus
 from pydantic import Field
 
 from sigap.accounts.models import User
@@ -277,7 +278,7 @@ def ticket_create(
         by=user,
     )
     ticket = selectors.ticket_get(user=user, number=ticket.number)
-    return (201 if created else 200), _detail(user, ticket)
+    return HttpStatus(201 if created else 200, _detail(user, ticket))
 
 
 def _moment(value: date | datetime | None, *, end: bool = False) -> datetime | None:
@@ -403,4 +404,4 @@ def ticket_comment(request: HttpRequest, number: str, payload: CommentIn):
     entry = services.ticket_comment(
         ticket=ticket, by=user, body=payload.body, public=payload.public, via=Via.API
     )
-    return 201, _entry(entry)
+    return HttpStatus(201, _entry(entry))

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from sigap.accounts.choices import Role
+from sigap.accounts.services import api_token_create
+from tests.factories import UserFactory
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']} (CI={os.environ.get('CI', '')})"
+
+
+@pytest.fixture
+def agent(db):
+    return UserFactory(username="agent", role=Role.AGENT)
+
+
+def api_client(user) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=user)}")
+
+
+@pytest.fixture
+def api(agent) -> Client:
+    """An API client authenticated as a first-line agent."""
+    return api_client(agent)
