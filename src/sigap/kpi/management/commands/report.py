@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -37,4 +36,4 @@ class Command(BaseCommand):
             with open(out, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
         else:
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")
