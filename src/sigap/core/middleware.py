@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
@@ -43,3 +44,18 @@ class DatabaseUnavailableMiddleware:
             log.error("database unavailable: %s", exception)
             return database_unavailable_response()
         return None
+
+
+class UserLanguageMiddleware:
+    """Speak the signed-in user's preferred language (after LocaleMiddleware, which
+    only knows the browser's)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "language", None):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
