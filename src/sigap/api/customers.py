@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -225,7 +226,7 @@ def _organisation(code: str, field: str = "organisation") -> Organisation:
 def _vehicle(plate: str, field: str = "vehicle") -> Vehicle:
     try:
         vehicle = Vehicle.objects.filter(plate=normalise_plate(plate)).first()
-    except Exception:  # a malformed plate is simply not found
+    except DjangoValidationError:  # a malformed plate is simply not found
         vehicle = None
     if vehicle is None:
         raise ValidationFailed(
@@ -356,7 +357,7 @@ def vehicle_update(request: HttpRequest, plate: str, payload: VehiclePatch):
 def _unit_by_imei(request: HttpRequest, imei: str) -> Unit:
     try:
         imei = normalise_imei(imei)
-    except Exception:
+    except DjangoValidationError:
         raise NotFound(_("There is no unit with IMEI %s.") % imei) from None
     return _found(
         selectors.unit_list(user=request.auth),

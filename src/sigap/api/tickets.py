@@ -172,16 +172,16 @@ def _detail(user: User, t: Ticket) -> dict[str, Any]:
     }
 
 
-def _lookup(model, field: str, value: str, normalise, message: str, **extra):
+def _lookup(model, field: str, value: str, normalise, message: str, lookup: str = ""):
+    """The one object whose `lookup` equals the normalised `value`, or a 422 on `field`."""
     try:
         key = normalise(value)
     except DjangoValidationError as exc:
         raise ValidationFailed(exc.messages[0], fields={field: exc.messages[0]}) from None
-    obj = model.objects.filter(**{extra.pop("attr", field): key}).first()
+    obj = model.objects.filter(**{lookup or field: key}).first()
     if obj is None:
-        raise ValidationFailed(
-            message % {"value": value}, fields={field: message % {"value": value}}
-        )
+        text = message % {"value": value}
+        raise ValidationFailed(text, fields={field: text})
     return obj
 
 
@@ -203,7 +203,7 @@ def _contact(user: User, payload: TicketIn) -> Contact | None:
             payload.email,
             lambda v: v.strip().lower(),
             _("No contact has the e-mail address %(value)s."),
-            attr="email__iexact",
+            lookup="email__iexact",
         )
     if payload.phone:
         return _lookup(
