@@ -29,3 +29,12 @@ def api_client(user) -> Client:
 def api(agent) -> Client:
     """An API client authenticated as a first-line agent."""
     return api_client(agent)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read messages in English; tests of the Indonesian text switch it on themselves."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

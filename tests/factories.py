@@ -45,6 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@sigap.test")
     password = factory.django.Password("secret-password")
+    language = "en"
 
     @factory.post_generation
     def role(self, create: bool, extracted: Role | None, **kwargs) -> None:

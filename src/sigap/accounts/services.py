@@ -29,12 +29,11 @@ def api_token_user(raw: str) -> User | None:
     """The active user a presented token belongs to, or None."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
+    try:  # get(), not first(): the digest is unique, so no ORDER BY to build
+        token = ApiToken.objects.select_related("user").get(
+            digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True
+        )
+    except ApiToken.DoesNotExist:
         return None
     now = clock.now()
     # Touch at most once a minute: a busy integration must not write on every call.

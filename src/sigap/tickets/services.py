@@ -175,6 +175,9 @@ def ticket_create(
     if errors:
         raise ValidationFailed(_("The ticket cannot be logged as given."), fields=errors)
 
+    # Every read first: the sequence row stays locked from _next_number to COMMIT.
+    priority = priority_for(impact=impact, urgency=urgency)
+    first_line = SupportGroup.objects.filter(code=FIRST_LINE_GROUP).order_by().first()
     now = clock.now()
     ticket = Ticket(
         number=_next_number(kind),
@@ -191,10 +194,10 @@ def ticket_create(
         external_ref=external_ref or None,
         impact=impact,
         urgency=urgency,
-        priority=priority_for(impact=impact, urgency=urgency),
+        priority=priority,
         status=Status.NEW,
         support_level=SupportLevel.L1,
-        support_group=SupportGroup.objects.filter(code=FIRST_LINE_GROUP).first(),
+        support_group=first_line,
         reported_at=now,
         updated_at=now,
         created_by=by,
@@ -233,7 +236,13 @@ def ticket_intake(*, channel: str, external_ref: str | None, **fields: Any) -> t
 
 def _locked(ticket: Ticket, action: Action, expected_version: int | None) -> Ticket:
     """The ticket re-read under a row lock, checked against the transition map."""
-    fresh = Ticket.objects.select_for_update().select_related("category").get(pk=ticket.pk)
+    # of=("self",): lock only the ticket row, not the category, group or user rows the
+    # join reads, so transitions on different tickets of one category never wait.
+    fresh = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("category", "support_group", "assignee")
+        .get(pk=ticket.pk)
+    )
     if expected_version is not None and fresh.version != expected_version:
         raise Conflict(
             _(
