@@ -18,6 +18,7 @@ from sigap.customers.models import (
     Vehicle,
 )
 from sigap.customers.validators import luhn_ok
+from sigap.demo.models import DemoLoad
 from sigap.routing.models import SupportGroup
 from sigap.sla.models import PriorityRule
 from sigap.tickets.models import Category, Cause, Entry, Ticket
@@ -202,3 +203,13 @@ class EntryFactory(factory.Factory):
         from sigap.tickets.services import ticket_comment
 
         return ticket_comment(ticket=ticket, by=None, body=body, public=public)
+
+
+class DemoLoadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DemoLoad
+
+    key = factory.Sequence(lambda n: f"data-set-{n}")
+    seed = 2022
+    loaded_at = factory.LazyFunction(lambda: datetime.datetime(2022, 6, 1, tzinfo=datetime.UTC))
+    seconds = 1.0
