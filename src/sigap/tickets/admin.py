@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sigap.core.admin import ReadOnlyAdmin
 from sigap.tickets.models import Category, Cause, Entry, Ticket, TicketSequence
 
 
@@ -64,21 +65,12 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "at", "kind", "action", "actor", "via", "public")
     list_filter = ("kind", "via", "public")
     search_fields = ("ticket__number", "body")
     list_select_related = ("ticket", "actor")
     raw_id_fields = ("ticket", "actor")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TicketSequence)
