@@ -62,7 +62,7 @@ def test_sigap_up_serves_and_stops_cleanly_on_ctrl_c(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 0, output
     assert "username: admin" in output and "password: " in output
-    assert "Sigap stopped." in output
+    assert "Sigap dihentikan." in output  # Indonesian is the default language
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
 

@@ -16,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
 
@@ -33,10 +34,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, workers: int, demo: bool, **options):
         if not 1 <= port <= 65535:
-            raise CommandError(f"--port {port} is not a TCP port")
+            raise CommandError(_("--port %(port)s is not a TCP port.") % {"port": port})
         if workers < 1:
-            raise CommandError("--workers must be at least 1")
-        self.stdout.write(f"Data directory: {settings.DATA_DIR}")
+            raise CommandError(_("--workers must be at least 1."))
+        self.stdout.write(_("Data directory: %(path)s") % {"path": settings.DATA_DIR})
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self._ensure_admin()
@@ -54,8 +55,8 @@ class Command(BaseCommand):
         User.objects.create_superuser(username="admin", email="", password=password)
         self.stdout.write(
             self.style.WARNING(
-                "Created the administrator account (shown only this once):\n"
-                f"  username: admin\n  password: {password}"
+                _("Created the administrator account (shown only this once):")
+                + f"\n  username: admin\n  password: {password}"
             )
         )
 
@@ -81,7 +82,9 @@ class Command(BaseCommand):
         }
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         self.stdout.write(
-            self.style.SUCCESS(f"Sigap is running at http://{bind}/  (Ctrl-C stops it)")
+            self.style.SUCCESS(
+                _("Sigap is running at %(url)s  (Ctrl-C stops it)") % {"url": f"http://{bind}/"}
+            )
         )
 
         stopping = False
@@ -96,7 +99,10 @@ class Command(BaseCommand):
         while not stopping:
             for name, child in children.items():
                 if child.poll() is not None:
-                    self.stderr.write(f"{name} exited with status {child.returncode}; stopping")
+                    self.stderr.write(
+                        _("%(name)s exited with status %(code)s; stopping.")
+                        % {"name": name, "code": child.returncode}
+                    )
                     exit_code = child.returncode or 1
                     stopping = True
             time.sleep(0.2)
@@ -115,4 +121,4 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-        self.stdout.write("Sigap stopped.")
+        self.stdout.write(_("Sigap stopped."))
