@@ -7,8 +7,6 @@ exactly one timeline entry with the values before and after.
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import Enum
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -36,23 +34,9 @@ from sigap.tickets.choices import (
     allowed_actions,
 )
 from sigap.tickets.models import Category, Cause, Entry, Ticket, TicketSequence
+from sigap.tickets.timeline import plain_value, record_entry
 
 FIRST_LINE_GROUP = "customer_support"
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-safe, human-readable form of a field value for the audit trail."""
-    if isinstance(value, Enum):
-        return value.value
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, User):
-        return value.get_username()
-    if isinstance(value, models.Model):
-        return getattr(value, "code", None) or str(value)
-    return str(value)
 
 
 def _next_number(kind: str) -> str:
@@ -62,30 +46,6 @@ def _next_number(kind: str) -> str:
     TicketSequence.objects.filter(kind=kind).update(last_value=models.F("last_value") + 1)
     value = TicketSequence.objects.values_list("last_value", flat=True).get(kind=kind)
     return f"{NUMBER_PREFIX[Kind(kind)]}-{value:06d}"
-
-
-def _record(
-    ticket: Ticket,
-    *,
-    kind: EntryKind,
-    by: User | None,
-    via: str,
-    action: str = "",
-    body: str = "",
-    public: bool = False,
-    changes: dict[str, list[Any]] | None = None,
-) -> Entry:
-    return Entry.objects.create(
-        ticket=ticket,
-        kind=kind,
-        action=action,
-        at=clock.now(),
-        actor=by,
-        via=via,
-        public=public,
-        body=body,
-        changes=changes or {},
-    )
 
 
 def _check_links(
@@ -203,7 +163,7 @@ def ticket_create(
         created_by=by,
     )
     ticket.save()
-    _record(
+    record_entry(
         ticket,
         kind=EntryKind.CREATED,
         by=by,
@@ -211,7 +171,7 @@ def ticket_create(
         body=description,
         public=True,
         changes={
-            name: [None, _plain(getattr(ticket, name))]
+            name: [None, plain_value(getattr(ticket, name))]
             for name in ("kind", "category", "channel", "impact", "urgency", "priority", "status")
         },
     )
@@ -280,18 +240,18 @@ def _apply(
 ) -> Ticket:
     """Write `updates` plus the action's target status and one timeline entry."""
     updates = {"status": TRANSITIONS[action][1], **updates}
-    before = {name: _plain(getattr(ticket, name)) for name in updates}
+    before = {name: plain_value(getattr(ticket, name)) for name in updates}
     for name, value in updates.items():
         setattr(ticket, name, value)
     ticket.version += 1
     ticket.updated_at = clock.now()
     ticket.save(update_fields=[*updates, "version", "updated_at"])
     changes = {
-        name: [before[name], _plain(getattr(ticket, name))]
+        name: [before[name], plain_value(getattr(ticket, name))]
         for name in updates
-        if before[name] != _plain(getattr(ticket, name))
+        if before[name] != plain_value(getattr(ticket, name))
     }
-    _record(
+    record_entry(
         ticket, kind=EntryKind.TRANSITION, action=action, by=by, via=via, body=body, changes=changes
     )
     return ticket
@@ -513,7 +473,7 @@ def ticket_comment(
     ticket.updated_at = now
     ticket.version += 1
     ticket.save(update_fields=fields)
-    return _record(
+    return record_entry(
         ticket,
         kind=EntryKind.COMMENT if public else EntryKind.NOTE,
         by=by,
