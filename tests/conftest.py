@@ -32,6 +32,16 @@ def api(agent) -> Client:
 
 
 @pytest.fixture(autouse=True)
+def fresh_reference_tables():
+    """Each test's rows are rolled back without a signal; no copy may outlive them."""
+    from sigap.core import reference
+
+    reference.clear_all()
+    yield
+    reference.clear_all()
+
+
+@pytest.fixture(autouse=True)
 def english():
     """Tests read messages in English; tests of the Indonesian text switch it on themselves."""
     from django.utils import translation

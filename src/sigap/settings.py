@@ -106,7 +106,14 @@ def _database(url: str) -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         config["CONN_MAX_AGE"] = 0 if config["NAME"] == ":memory:" else config["CONN_MAX_AGE"]
-    elif engine != "django.db.backends.postgresql":
+    elif engine == "django.db.backends.postgresql":
+        if env_bool("SIGAP_DB_PREPARED_STATEMENTS", True):
+            # Server-side binding lets psycopg prepare a statement it has run 5 times on
+            # a connection, so PostgreSQL stops parsing and planning the same few
+            # queries on every request. Off for a PgBouncer older than 1.21 in
+            # transaction mode, which cannot keep prepared statements.
+            config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    else:
         raise ConfigError(f"DATABASE_URL={url!r}: only sqlite:// and postgres:// are supported")
     config["CONN_HEALTH_CHECKS"] = True
     return config

@@ -27,7 +27,10 @@ def test_priority_follows_the_itil_impact_urgency_matrix(impact, urgency):
 @pytest.mark.django_db
 def test_the_matrix_is_a_table_an_admin_can_change(admin_client):
     rule = PriorityRule.objects.get(impact="low", urgency="high")
-    page = admin_client.get("/admin/sla/priorityrule/")
-    assert page.status_code == 200
-    PriorityRule.objects.filter(pk=rule.pk).update(priority=2)
+    assert TicketFactory(impact="low", urgency="high").priority == ITIL[("low", "high")]
+    page = admin_client.post(
+        f"/admin/sla/priorityrule/{rule.pk}/change/",
+        {"impact": "low", "urgency": "high", "priority": 2},
+    )
+    assert page.status_code == 302
     assert TicketFactory(impact="low", urgency="high").priority == 2

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from sigap.core.errors import ValidationFailed
+from sigap.tickets import services
 from sigap.tickets.models import Category, Ticket
 from sigap.tickets.services import ticket_create
 from tests.factories import ContactFactory, TicketFactory
@@ -22,6 +23,13 @@ def test_incidents_and_requests_are_numbered_from_separate_sequences():
     assert first_incident.number == "INC-000001"
     assert second_incident.number == "INC-000002"
     assert request.number == "REQ-000001"
+
+
+@pytest.mark.django_db
+def test_numbering_works_on_a_sqlite_too_old_for_update_returning(monkeypatch):
+    # Django allows SQLite 3.31; UPDATE ... RETURNING came with 3.35.
+    monkeypatch.setattr(services, "update_returning", lambda: False)
+    assert [TicketFactory().number for _ in range(2)] == ["INC-000001", "INC-000002"]
 
 
 @pytest.mark.django_db

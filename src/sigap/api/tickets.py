@@ -22,7 +22,7 @@ from sigap.routing.models import SupportGroup
 from sigap.sla.choices import Level
 from sigap.tickets import selectors, services
 from sigap.tickets.choices import Action, Channel, Kind, Status, Via
-from sigap.tickets.models import Category, Cause, Entry, Ticket
+from sigap.tickets.models import Cause, Entry, Ticket
 
 router = Router(tags=["tickets"])
 
@@ -149,7 +149,9 @@ def _entry(e: Entry) -> dict[str, Any]:
     }
 
 
-def _detail(user: User, t: Ticket) -> dict[str, Any]:
+def _detail(user: User, t: Ticket, timeline: list[Entry] | None = None) -> dict[str, Any]:
+    if timeline is None:
+        timeline = list(selectors.ticket_timeline(user=user, ticket=t))
     return {
         **_item(t),
         "description": t.description,
@@ -168,7 +170,7 @@ def _detail(user: User, t: Ticket) -> dict[str, Any]:
         "cancelled_at": t.cancelled_at,
         "version": t.version,
         "allowed_actions": [a.value for a in selectors.ticket_actions_for(user=user, ticket=t)],
-        "timeline": [_entry(e) for e in selectors.ticket_timeline(user=user, ticket=t)],
+        "timeline": [_entry(e) for e in timeline],
     }
 
 
@@ -228,16 +230,15 @@ def ticket_create(
     user: User = request.auth
     if user.is_vendor or not (user.is_support_staff or user.is_customer):
         raise Forbidden(_("You may not log tickets."))
-    try:
-        category = Category.objects.get(code=payload.category)
-    except Category.DoesNotExist:
+    category = selectors.category_by_code(payload.category)
+    if category is None:
         raise ValidationFailed(
             _("There is no category %s.") % payload.category,
             fields={"category": _("Unknown category code.")},
-        ) from None
+        )
     cause = None
     if payload.cause:
-        cause = Cause.objects.filter(code=payload.cause).first()
+        cause = selectors.cause_by_code(payload.cause)
         if cause is None:
             raise ValidationFailed(
                 _("There is no cause %s.") % payload.cause,
@@ -263,7 +264,7 @@ def ticket_create(
         for obj in (vehicle, unit and unit.vehicle)
     ):
         raise ValidationFailed(_("That vehicle or unit is not yours."), fields={"plate": ""})
-    ticket, created = services.ticket_intake(
+    intake = services.ticket_intake(
         channel=Channel.PORTAL if user.is_customer else payload.channel,
         external_ref=payload.external_id or idempotency_key,
         kind=payload.kind,
@@ -279,11 +280,13 @@ def ticket_create(
         urgency=payload.urgency,
         by=user,
     )
-    if not created:  # a retry: answer with the ticket as it is now
-        ticket = selectors.ticket_get(user=user, number=ticket.number)
-    # A new ticket is answered from the instance the service just saved: it holds every
-    # related object _detail reads, so reading it back would be a wasted 9-table join.
-    return HttpStatus(201 if created else 200, _detail(user, ticket))
+    if not intake.created:  # a retry: answer with the ticket as it is now
+        return HttpStatus(
+            200, _detail(user, selectors.ticket_get(user=user, number=intake.ticket.number))
+        )
+    # A new ticket is answered from what the service just wrote: the instance holds every
+    # related object _detail reads, and its timeline is the one entry of its creation.
+    return HttpStatus(201, _detail(user, intake.ticket, timeline=[intake.entry]))
 
 
 def _moment(value: date | datetime | None, *, end: bool = False) -> datetime | None:

@@ -99,7 +99,8 @@ class TicketSequence(models.Model):
 
 
 class Ticket(models.Model):
-    number = models.CharField(_("number"), max_length=16, unique=True, editable=False)
+    # Empty only inside the transaction that logs the ticket: the number is its last write.
+    number = models.CharField(_("number"), max_length=16, unique=True, null=True, editable=False)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)

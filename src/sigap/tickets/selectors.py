@@ -11,13 +11,32 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
+from sigap.core import reference
 from sigap.core.errors import NotFound, ValidationFailed
 from sigap.tickets.choices import Action, allowed_actions
-from sigap.tickets.models import Entry, Ticket
+from sigap.tickets.models import Category, Cause, Entry, Ticket
 
 # What each kind of user may do to a ticket it can see (staff: everything the map allows).
 CUSTOMER_ACTIONS = frozenset({Action.CLOSE, Action.REOPEN})
 VENDOR_ACTIONS = frozenset({Action.START, Action.PEND, Action.RESUME, Action.RESOLVE})
+
+
+_categories = reference.Table(
+    lambda: {c.code: c for c in Category.objects.all()}, watch=(Category,)
+)
+# A cause carries the categories it applies to, which cause_applies() reads.
+_causes = reference.Table(
+    lambda: {c.code: c for c in Cause.objects.prefetch_related("categories")},
+    watch=(Cause, Cause.categories.through, Category),
+)
+
+
+def category_by_code(code: str) -> Category | None:
+    return _categories.get(code)
+
+
+def cause_by_code(code: str) -> Cause | None:
+    return _causes.get(code)
 
 
 def ticket_visible(*, user: User) -> QuerySet[Ticket]:

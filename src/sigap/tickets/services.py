@@ -7,9 +7,10 @@ exactly one timeline entry with the values before and after.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
@@ -18,6 +19,7 @@ from sigap.core.errors import Conflict, InvalidTransition, ValidationFailed
 from sigap.customers.models import Contact, Organisation, Unit, Vehicle
 from sigap.routing.choices import SupportLevel
 from sigap.routing.models import SupportGroup
+from sigap.routing.selectors import support_group_by_code
 from sigap.sla.choices import Level
 from sigap.sla.services import priority_for
 from sigap.tickets.choices import (
@@ -39,13 +41,35 @@ from sigap.tickets.timeline import plain_value, record_entry
 FIRST_LINE_GROUP = "customer_support"
 
 
-def _next_number(kind: str) -> str:
-    # The UPDATE takes the sequence row's lock until this transaction commits, so a
-    # concurrent creation waits and then reads the value after ours: numbers are
-    # distinct and, since a rollback undoes the increment too, consecutive.
-    TicketSequence.objects.filter(kind=kind).update(last_value=models.F("last_value") + 1)
-    value = TicketSequence.objects.values_list("last_value", flat=True).get(kind=kind)
-    return f"{NUMBER_PREFIX[Kind(kind)]}-{value:06d}"
+def update_returning() -> bool:
+    """Whether the database has UPDATE ... RETURNING (PostgreSQL; SQLite from 3.35)."""
+    return connection.features.can_return_columns_from_insert
+
+
+def _number(ticket: Ticket) -> None:
+    """Give a ticket just inserted the next number of its kind; the last write before COMMIT.
+
+    The UPDATE takes the sequence row's lock until this transaction commits, so a
+    concurrent creation waits and then reads the value after ours: numbers are distinct
+    and, since a rollback undoes the increment too, consecutive. It comes last so that
+    the lock is held for as short a time as possible: taken first, it made concurrent
+    creations wait through each other's INSERTs. Plain SQL, because building these
+    statements with the ORM took longer than running them.
+    """
+    sequence = TicketSequence._meta.db_table
+    update = f"UPDATE {sequence} SET last_value = last_value + 1 WHERE kind = %s"
+    with connection.cursor() as cursor:
+        if update_returning():
+            cursor.execute(f"{update} RETURNING last_value", [ticket.kind])
+        else:
+            cursor.execute(update, [ticket.kind])
+            cursor.execute(f"SELECT last_value FROM {sequence} WHERE kind = %s", [ticket.kind])
+        (value,) = cursor.fetchone()
+        ticket.number = f"{NUMBER_PREFIX[Kind(ticket.kind)]}-{value:06d}"
+        cursor.execute(
+            f"UPDATE {Ticket._meta.db_table} SET number = %s WHERE id = %s",
+            [ticket.number, ticket.pk],
+        )
 
 
 def _check_links(
@@ -89,12 +113,13 @@ def _check_links(
 
 
 def cause_applies(*, cause: Cause, category: Category) -> bool:
-    ids = {category.pk, category.parent_id}
-    return cause.categories.filter(pk__in=[i for i in ids if i]).exists()
+    """Whether the cause is listed for the category or for its parent."""
+    # all(), not a query of its own: a cause from the reference table has them loaded.
+    return any(c.pk in (category.pk, category.parent_id) for c in cause.categories.all())
 
 
 @transaction.atomic
-def ticket_create(
+def ticket_log(
     *,
     kind: str,
     title: str,
@@ -110,8 +135,10 @@ def ticket_create(
     impact: str = Level.MEDIUM,
     urgency: str = Level.MEDIUM,
     external_ref: str | None = None,
-) -> Ticket:
-    """Log a ticket: number it, prioritise it, put it with first line."""
+) -> tuple[Ticket, Entry]:
+    """Log a ticket: number it, prioritise it, put it with first line. Returns the
+    ticket and its first timeline entry, which a caller answering with the whole
+    ticket then need not read back."""
     if kind not in Kind.values:
         raise ValidationFailed(_("Unknown ticket kind."), fields={"kind": kind})
     if channel not in Channel.values:
@@ -135,12 +162,10 @@ def ticket_create(
     if errors:
         raise ValidationFailed(_("The ticket cannot be logged as given."), fields=errors)
 
-    # Every read first: the sequence row stays locked from _next_number to COMMIT.
     priority = priority_for(impact=impact, urgency=urgency)
-    first_line = SupportGroup.objects.filter(code=FIRST_LINE_GROUP).order_by().first()
+    first_line = support_group_by_code(FIRST_LINE_GROUP)
     now = clock.now()
     ticket = Ticket(
-        number=_next_number(kind),
         kind=kind,
         title=title[:200],
         description=description,
@@ -163,7 +188,7 @@ def ticket_create(
         created_by=by,
     )
     ticket.save()
-    record_entry(
+    entry = record_entry(
         ticket,
         kind=EntryKind.CREATED,
         by=by,
@@ -175,23 +200,43 @@ def ticket_create(
             for name in ("kind", "category", "channel", "impact", "urgency", "priority", "status")
         },
     )
+    _number(ticket)
+    return ticket, entry
+
+
+def ticket_create(**fields: Any) -> Ticket:
+    """`ticket_log` for callers that want only the ticket."""
+    ticket, _entry = ticket_log(**fields)
     return ticket
 
 
-def ticket_intake(*, channel: str, external_ref: str | None, **fields: Any) -> tuple[Ticket, bool]:
-    """Create a ticket unless the sender's id was seen before: (ticket, created)."""
+@dataclass(frozen=True)
+class Intake:
+    """What one incoming message did."""
+
+    ticket: Ticket
+    entry: Entry | None  # the entry it wrote; None for a retry of a message already stored
+
+    @property
+    def created(self) -> bool:
+        return self.entry is not None
+
+
+def ticket_intake(*, channel: str, external_ref: str | None, **fields: Any) -> Intake:
+    """Log a ticket unless the sender's id was seen before."""
     if external_ref:
         existing = Ticket.objects.filter(channel=channel, external_ref=external_ref).first()
         if existing is not None:
-            return existing, False
+            return Intake(existing, None)
     try:
-        return ticket_create(channel=channel, external_ref=external_ref, **fields), True
+        ticket, entry = ticket_log(channel=channel, external_ref=external_ref, **fields)
     except IntegrityError:
         # A concurrent retry of the same message committed first: answer with its ticket.
         existing = Ticket.objects.filter(channel=channel, external_ref=external_ref).first()
         if external_ref and existing is not None:
-            return existing, False
+            return Intake(existing, None)
         raise
+    return Intake(ticket, entry)
 
 
 def _locked(ticket: Ticket, action: Action, expected_version: int | None) -> Ticket:
