@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 
 from sigap.accounts.choices import Role
 from sigap.accounts.models import ApiToken, User
+from sigap.channels.models import Message, Quarantine
 from sigap.customers.models import (
     Contact,
     DeviceModel,
@@ -21,7 +22,7 @@ from sigap.customers.validators import luhn_ok
 from sigap.demo.models import DemoLoad
 from sigap.routing.models import SupportGroup
 from sigap.sla.models import PriorityRule
-from sigap.tickets.models import Category, Cause, Entry, Ticket
+from sigap.tickets.models import Attachment, Category, Cause, Entry, Ticket
 
 
 def imei_for(n: int) -> str:
@@ -213,3 +214,57 @@ class DemoLoadFactory(factory.django.DjangoModelFactory):
     seed = 2022
     loaded_at = factory.LazyFunction(lambda: datetime.datetime(2022, 6, 1, tzinfo=datetime.UTC))
     seconds = 1.0
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A received e-mail on a ticket; outbound ones come from `message_send`."""
+
+    class Meta:
+        model = Message
+
+    direction = "in"
+    channel = "email"
+    mailbox = "support@sigap.localhost"
+    external_id = factory.Sequence(lambda n: f"<m{n}@armada.test>")
+    ticket = factory.SubFactory(TicketFactory)
+    contact = factory.LazyAttribute(lambda m: m.ticket.contact)
+    sender = factory.LazyAttribute(lambda m: m.contact.email if m.contact else "")
+    body = "Unit tidak update sejak pagi."
+    status = "received"
+    created_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 1, 5, 2, 0, tzinfo=datetime.UTC)
+    )
+
+
+class QuarantineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quarantine
+
+    channel = "email"
+    source = "pipe"
+    raw = b"not an e-mail"
+    error = "no From header"
+    received_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 1, 5, 2, 0, tzinfo=datetime.UTC)
+    )
+
+
+class AttachmentFactory(factory.Factory):
+    """Attachments are stored through `attachment_store`, so the file is real."""
+
+    class Meta:
+        model = Attachment
+
+    ticket = factory.SubFactory(TicketFactory)
+    entry = None
+    filename = "stnk.pdf"
+    content_type = "application/pdf"
+    content = b"%PDF-1.4 test document"
+
+    @classmethod
+    def _create(cls, model_class, *args, ticket, entry, filename, content_type, content):
+        from sigap.tickets.attachments import AttachmentIn, attachment_store
+
+        return attachment_store(
+            ticket=ticket, entry=entry, item=AttachmentIn(filename, content_type, content)
+        )

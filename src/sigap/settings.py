@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sigap.routing",
     "sigap.sla",
     "sigap.tickets",
+    "sigap.channels",
     "sigap.kpi",
     "sigap.demo",
     "sigap.api",
@@ -163,6 +164,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Channels (README lists them). Secrets may also come from a file: NAME_FILE.
+SIGAP_ATTACHMENT_MAX_BYTES = env_int("SIGAP_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=0)
+SIGAP_SUPPORT_EMAIL = env_str("SIGAP_SUPPORT_EMAIL", "support@sigap.localhost")
+SIGAP_SMTP_URL = Secret(env_secret("SIGAP_SMTP_URL") or "")
+SIGAP_IMAP_URLS = Secret(env_secret("SIGAP_IMAP_URL") or "")
+SIGAP_IMAP_POLL_SECONDS = env_int("SIGAP_IMAP_POLL_SECONDS", 60, minimum=5)
+SIGAP_EMAIL_HOOK_TOKEN = Secret(env_secret("SIGAP_EMAIL_HOOK_TOKEN") or "")
+SIGAP_WHATSAPP_APP_SECRET = Secret(env_secret("SIGAP_WHATSAPP_APP_SECRET") or "")
+SIGAP_WHATSAPP_VERIFY_TOKEN = Secret(env_secret("SIGAP_WHATSAPP_VERIFY_TOKEN") or "")
+SIGAP_WHATSAPP_ACCESS_TOKEN = Secret(env_secret("SIGAP_WHATSAPP_ACCESS_TOKEN") or "")
+SIGAP_WHATSAPP_PHONE_NUMBER_ID = env_str("SIGAP_WHATSAPP_PHONE_NUMBER_ID", "")
+SIGAP_WHATSAPP_API_BASE = env_str("SIGAP_WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0")
+SIGAP_WHATSAPP_THREAD_HOURS = env_int("SIGAP_WHATSAPP_THREAD_HOURS", 72, minimum=0)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SIGAP_SECURE_COOKIES", False)

@@ -33,11 +33,15 @@ class Organisation(models.Model):
 
 
 class Contact(models.Model):
-    """A person at an organisation who writes, calls or messages the desk."""
+    """A person at an organisation who writes, calls or messages the desk. A sender the
+    desk did not know yet is an unverified contact, without an organisation until an
+    agent places them (or their e-mail domain does)."""
 
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="contacts",
         verbose_name=_("organisation"),
     )

@@ -95,3 +95,39 @@ def subscription_create(**fields: Any) -> Subscription:
 
 def subscription_update(*, subscription: Subscription, **fields: Any) -> Subscription:
     return _save(subscription, fields)
+
+
+def contact_for_email(*, address: str, name: str = "") -> Contact:
+    """The contact who writes from `address`, or a new unverified one placed in the
+    organisation whose e-mail domain it is, if one is configured."""
+    address = address.strip().lower()
+    known = Contact.objects.select_related("organisation").filter(email__iexact=address).first()
+    if known is not None:
+        return known
+    domain = address.rpartition("@")[2]
+    organisation = Organisation.objects.filter(email_domain__iexact=domain).first()
+    try:
+        return _save(
+            Contact(is_verified=False),
+            {"organisation": organisation, "name": (name or address)[:200], "email": address},
+        )
+    except Conflict:  # a concurrent message from the same new sender created them first
+        return Contact.objects.select_related("organisation").get(email__iexact=address)
+
+
+def contact_for_phone(*, phone: str, name: str = "", whatsapp_id: str = "") -> Contact:
+    """The contact with this WhatsApp id or phone number, or a new unverified one."""
+    phone = normalise_phone(phone)
+    known = Contact.objects.select_related("organisation")
+    contact = (whatsapp_id and known.filter(whatsapp_id=whatsapp_id).first()) or known.filter(
+        phone=phone
+    ).first()
+    if contact is not None:
+        if whatsapp_id and not contact.whatsapp_id:
+            contact.whatsapp_id = whatsapp_id
+            contact.save(update_fields=["whatsapp_id"])
+        return contact
+    return _save(
+        Contact(is_verified=False),
+        {"name": (name or phone)[:200], "phone": phone, "whatsapp_id": whatsapp_id},
+    )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from sigap.core.admin import ReadOnlyAdmin
-from sigap.tickets.models import Category, Cause, Entry, Ticket, TicketSequence
+from sigap.tickets.models import Attachment, Category, Cause, Entry, Ticket, TicketSequence
 
 
 @admin.register(Category)
@@ -82,3 +82,10 @@ class TicketSequenceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "ticket", "filename", "content_type", "size", "refused")
+    search_fields = ("filename", "ticket__number", "sha256")
+    list_select_related = ("ticket",)

@@ -114,3 +114,4 @@ class EntryKind(models.TextChoices):
     CHANGE = "change", _("Change")
     COMMENT = "comment", _("Reply")
     NOTE = "note", _("Internal note")
+    CALL = "call", _("Phone call")

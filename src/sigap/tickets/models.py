@@ -210,6 +210,15 @@ class Ticket(models.Model):
         related_name="+",
         verbose_name=_("logged by"),
     )
+    follow_up_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("follow-up of"),
+        help_text=_("The closed ticket a customer answered, which this one continues."),
+    )
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Raised by every change; guards concurrent edits.")
     )
@@ -289,3 +298,44 @@ class Entry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("timeline entries are never deleted")
+
+
+def _attachment_path(attachment: Attachment, filename: str) -> str:
+    return f"attachments/{attachment.created_at:%Y/%m}/{attachment.sha256[:2]}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file a timeline entry carries: a customer's document, an e-mail's attachment,
+    a WhatsApp photo, the raw message itself. A refused one keeps its name and why."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("ticket")
+    )
+    entry = models.ForeignKey(
+        Entry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("timeline entry"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=127, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=400, blank=True)
+    refused = models.CharField(
+        _("refused because"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty when the file was stored."),
+    )
+    created_at = models.DateTimeField(_("received"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -135,6 +135,7 @@ def ticket_log(
     impact: str = Level.MEDIUM,
     urgency: str = Level.MEDIUM,
     external_ref: str | None = None,
+    follow_up_of: Ticket | None = None,
 ) -> tuple[Ticket, Entry]:
     """Log a ticket: number it, prioritise it, put it with first line. Returns the
     ticket and its first timeline entry, which a caller answering with the whole
@@ -186,6 +187,7 @@ def ticket_log(
         reported_at=now,
         updated_at=now,
         created_by=by,
+        follow_up_of=follow_up_of,
     )
     ticket.save()
     entry = record_entry(
@@ -501,6 +503,21 @@ def ticket_comment(
     """A reply to the customer (public) or an internal note. The first public
     reply by support staff is the ticket's first response."""
     body = _require(body, "body", _("A comment needs text."))
+    kind = EntryKind.COMMENT if public else EntryKind.NOTE
+    return _append(ticket, kind=kind, by=by, body=body, public=public, via=via)
+
+
+@transaction.atomic
+def ticket_call(*, ticket: Ticket, by: User, summary: str) -> Entry:
+    """A phone call with the customer about this ticket, logged by an agent: like a
+    reply, the first one is the ticket's first response."""
+    summary = _require(summary, "summary", _("Say what was said on the call."))
+    return _append(ticket, kind=EntryKind.CALL, by=by, body=summary, public=True, via=Via.PHONE)
+
+
+def _append(
+    ticket: Ticket, *, kind: EntryKind, by: User | None, body: str, public: bool, via: str
+) -> Entry:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status in (Status.CLOSED, Status.CANCELLED):
         raise InvalidTransition(
@@ -509,7 +526,7 @@ def ticket_comment(
         )
     now = clock.now()
     fields = ["updated_at", "version"]
-    changes: dict[str, list[Any]] = {}
+    changes: dict[str, Any] = {}
     is_staff = by is not None and by.is_support_staff
     if public and is_staff and ticket.first_response_at is None:
         ticket.first_response_at = now
@@ -519,11 +536,5 @@ def ticket_comment(
     ticket.version += 1
     ticket.save(update_fields=fields)
     return record_entry(
-        ticket,
-        kind=EntryKind.COMMENT if public else EntryKind.NOTE,
-        by=by,
-        via=via,
-        body=body,
-        public=public,
-        changes=changes,
+        ticket, kind=kind, by=by, via=via, body=body, public=public, changes=changes
     )

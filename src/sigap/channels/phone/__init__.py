@@ -1,0 +1,1 @@
+"""Phone: an agent logs a call. The caller is found by number, plate or IMEI."""
