@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import sys
 
+# Commands spelt with a hyphen, as documented, whose Django module names cannot be.
+ALIASES = {"mail-in": "mail_in", "sla-sweep": "sla_sweep"}
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.settings")
@@ -14,7 +17,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         from django.core.management import execute_from_command_line
 
-        execute_from_command_line(["sigap", *(sys.argv[1:] if argv is None else argv)])
+        args = list(sys.argv[1:] if argv is None else argv)
+        if args:
+            args[0] = ALIASES.get(args[0], args[0])
+        execute_from_command_line(["sigap", *args])
     except ConfigError as exc:
         sys.stderr.write(f"sigap: configuration error: {exc}\n")
         sys.exit(2)

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from sigap.accounts.models import User
 from sigap.api.auth import require_staff
+from sigap.channels.services import reply_to_customer
 from sigap.core.errors import Forbidden, ValidationFailed
 from sigap.customers.models import Contact, Unit, Vehicle
 from sigap.customers.validators import normalise_imei, normalise_phone, normalise_plate
@@ -404,12 +405,17 @@ def ticket_act(request: HttpRequest, number: str, action: str, payload: ActionIn
 
 @router.post("/tickets/{number}/comments", response={201: EntryOut})
 def ticket_comment(request: HttpRequest, number: str, payload: CommentIn):
-    """A reply visible to the customer (`public`) or an internal note."""
+    """A reply visible to the customer (`public`) or an internal note. Support staff's
+    public reply is sent to the customer by the channel they wrote from (e-mail,
+    WhatsApp); a portal customer reads it there."""
     user: User = request.auth
     ticket = selectors.ticket_get(user=user, number=number)
     if not payload.public:
         require_staff(user)
-    entry = services.ticket_comment(
-        ticket=ticket, by=user, body=payload.body, public=payload.public, via=Via.API
-    )
+    if payload.public and user.is_support_staff:
+        entry = reply_to_customer(ticket=ticket, by=user, body=payload.body, via=Via.API)
+    else:
+        entry = services.ticket_comment(
+            ticket=ticket, by=user, body=payload.body, public=payload.public, via=Via.API
+        )
     return HttpStatus(201, _entry(entry))

@@ -262,3 +262,37 @@ def quarantine_replay(*, item: Quarantine) -> bool:
         return False
     Quarantine.objects.filter(pk=item.pk).update(replayed_at=clock.now(), message=message)
     return True
+
+
+def reply_channel(ticket: Ticket) -> tuple[str, str] | None:
+    """The channel and address a reply to this ticket's customer goes out by: the one
+    their last message came through, else the ticket's own; None when the customer
+    reads replies in the portal (or has no address on that channel)."""
+    last = (
+        Message.objects.filter(ticket=ticket, direction=Direction.IN)
+        .order_by("-created_at", "-id")
+        .values_list("channel", "sender")
+        .first()
+    )
+    channel = last[0] if last else ticket.channel
+    contact = ticket.contact
+    if channel == Channel.EMAIL:
+        address = (contact.email if contact else "") or (last[1] if last else "")
+    elif channel == Channel.WHATSAPP:
+        address = (contact.whatsapp_id or contact.phone.lstrip("+")) if contact else ""
+    else:
+        return None
+    return (channel, address) if address else None
+
+
+def reply_to_customer(*, ticket: Ticket, by: User, body: str, via: str = Via.DESK) -> Entry:
+    """A public reply, sent to the customer through the channel they used; a portal or
+    phone customer reads it on the ticket. Returns the timeline entry."""
+    route = reply_channel(ticket)
+    if route is None:
+        return tickets.ticket_comment(ticket=ticket, by=by, body=body, public=True, via=via)
+    channel, address = route
+    subject = f"[{ticket.number}] {ticket.title}" if channel == Channel.EMAIL else ""
+    return message_send(
+        ticket=ticket, channel=channel, body=body, by=by, recipient=address, subject=subject
+    ).entry

@@ -1,0 +1,67 @@
+"""A reply from the desk goes back the way the customer wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from sigap.channels import transport
+from sigap.channels.models import Message
+from tests.factories import ContactFactory, MessageFactory, TicketFactory
+
+sent: list[Message] = []
+
+
+class RecordingTransport:
+    def send(self, message: Message) -> str:
+        sent.append(message)
+        return f"id-{message.pk}"
+
+
+@pytest.fixture(autouse=True)
+def recording(monkeypatch):
+    for channel in ("email", "whatsapp"):
+        monkeypatch.setitem(transport.TRANSPORTS, channel, f"{__name__}.RecordingTransport")
+    sent.clear()
+
+
+@pytest.fixture
+def reply(api, django_capture_on_commit_callbacks):
+    def post(ticket, body="Unit sudah update kembali."):
+        with django_capture_on_commit_callbacks(execute=True):
+            return api.post(
+                f"/api/v1/tickets/{ticket.number}/comments",
+                {"body": body, "public": True},
+                content_type="application/json",
+            )
+
+    return post
+
+
+@pytest.mark.django_db
+def test_an_email_customer_gets_the_reply_by_email(reply):
+    ticket = TicketFactory(channel="email", contact=ContactFactory(email="budi@armada.test"))
+    assert reply(ticket).status_code == 201
+    (message,) = sent
+    assert message.channel == "email" and message.recipient == "budi@armada.test"
+    assert message.subject == f"[{ticket.number}] {ticket.title}"
+    assert message.body == "Unit sudah update kembali."
+
+
+@pytest.mark.django_db
+def test_the_reply_follows_the_channel_of_the_customers_last_message(reply):
+    contact = ContactFactory(whatsapp_id="6281234567890")
+    ticket = TicketFactory(channel="email", contact=contact)
+    MessageFactory(
+        ticket=ticket, channel="whatsapp", external_id="wamid.1", created_at=ticket.reported_at
+    )
+    reply(ticket)
+    (message,) = sent
+    assert message.channel == "whatsapp" and message.recipient == "6281234567890"
+
+
+@pytest.mark.django_db
+def test_a_portal_customer_reads_the_reply_on_the_ticket(reply):
+    ticket = TicketFactory(channel="portal")
+    answer = reply(ticket)
+    assert answer.status_code == 201 and answer.json()["public"] is True
+    assert sent == [] and not Message.objects.exists()
