@@ -279,7 +279,9 @@ def reply_channel(ticket: Ticket) -> tuple[str, str] | None:
     if channel == Channel.EMAIL:
         address = (contact.email if contact else "") or (last[1] if last else "")
     elif channel == Channel.WHATSAPP:
-        address = (contact.whatsapp_id or contact.phone.lstrip("+")) if contact else ""
+        from sigap.channels.whatsapp.services import whatsapp_number  # it imports this module
+
+        address = whatsapp_number(contact)
     else:
         return None
     return (channel, address) if address else None
