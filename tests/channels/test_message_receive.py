@@ -91,7 +91,9 @@ def test_a_reply_to_a_resolved_ticket_reopens_it(agent_user):
 @pytest.mark.django_db
 def test_a_reply_to_a_closed_ticket_opens_a_follow_up(agent_user):
     contact = ContactFactory()
-    ticket = _resolve(ticket_start(ticket=TicketFactory(contact=contact), by=agent_user), agent_user)
+    ticket = _resolve(
+        ticket_start(ticket=TicketFactory(contact=contact), by=agent_user), agent_user
+    )
     ticket = ticket_close(ticket=ticket, by=agent_user)
     received = message_receive(inbound(contact, body="Mati lagi."), ticket=ticket)
     ticket.refresh_from_db()
@@ -131,5 +133,9 @@ def _resolve(ticket, by):
 
     cause = Cause.objects.filter(categories=ticket.category).first()
     return ticket_resolve(
-        ticket=ticket, by=by, resolution_code="resolved_remotely", summary="Unit restarted", cause=cause
+        ticket=ticket,
+        by=by,
+        resolution_code="resolved_remotely",
+        summary="Unit restarted",
+        cause=cause,
     )

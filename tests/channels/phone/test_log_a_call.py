@@ -39,7 +39,10 @@ def test_a_call_on_a_ticket_is_its_first_response(api):
         {"phone": "0812 3456 7890", "ticket": ticket.number, "summary": "Unit di-reset."},
         content_type="application/json",
     )
-    assert answer.status_code == 201 and answer.json() == {"ticket": ticket.number, "created": False}
+    assert answer.status_code == 201 and answer.json() == {
+        "ticket": ticket.number,
+        "created": False,
+    }
     ticket.refresh_from_db()
     assert ticket.first_response_at is not None
     call = ticket.entries.get(kind="call")
