@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sigap.sla",
     "sigap.tickets",
     "sigap.channels",
+    "sigap.portal",
     "sigap.kpi",
     "sigap.demo",
     "sigap.api",
@@ -168,6 +169,8 @@ STORAGES = {
 # Channels (README lists them). Secrets may also come from a file: NAME_FILE.
 SIGAP_ATTACHMENT_MAX_BYTES = env_int("SIGAP_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=0)
 SIGAP_SUPPORT_EMAIL = env_str("SIGAP_SUPPORT_EMAIL", "support@sigap.localhost")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = SIGAP_SUPPORT_EMAIL
+EMAIL_BACKEND = "sigap.channels.email.backend.EmailBackend"
 SIGAP_SMTP_URL = Secret(env_secret("SIGAP_SMTP_URL") or "")
 SIGAP_IMAP_URLS = Secret(env_secret("SIGAP_IMAP_URL") or "")
 SIGAP_IMAP_POLL_SECONDS = env_int("SIGAP_IMAP_POLL_SECONDS", 60, minimum=5)

@@ -10,5 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("hooks/email", include("sigap.channels.email.urls")),
     path("hooks/whatsapp", include("sigap.channels.whatsapp.urls")),
+    path("portal/", include("sigap.portal.urls")),
 ]

@@ -14,30 +14,37 @@ from tests.factories import TicketFactory, UserFactory
 CATALOGUE = Path(sigap.__file__).parent / "locale" / "id" / "LC_MESSAGES"
 
 
-def po_entries() -> dict[str, str]:
-    """msgid -> msgstr from the Indonesian .po file (single and multi-line strings)."""
+def po_entries() -> dict[str, tuple[str, str | None]]:
+    """msgid -> (msgstr, msgid_plural) from the Indonesian .po file."""
     text = (CATALOGUE / "django.po").read_text(encoding="utf-8")
     entries = {}
     for block in text.split("\n\n"):
         if "#, fuzzy" in block:
             raise AssertionError(f"fuzzy entry in the catalogue: {block}")
-        parts = re.findall(r'^(msgid|msgstr) ((?:".*"\n?)+)', block + "\n", re.M)
-        fields = {k: "".join(re.findall(r'"(.*)"', v)) for k, v in parts}
+        # A plural entry's first form is msgstr[0]; Indonesian has one form for all counts.
+        parts = re.findall(
+            r'^(msgid|msgid_plural|msgstr|msgstr\[0\]) ((?:".*"\n?)+)', block + "\n", re.M
+        )
+        fields = {k.removesuffix("[0]"): "".join(re.findall(r'"(.*)"', v)) for k, v in parts}
         if fields.get("msgid"):
-            entries[fields["msgid"]] = fields.get("msgstr", "")
+            entries[fields["msgid"]] = (fields.get("msgstr", ""), fields.get("msgid_plural"))
     return entries
 
 
 def test_every_message_has_an_indonesian_translation_and_the_mo_is_current():
     entries = po_entries()
     assert len(entries) > 200
-    untranslated = [m for m, t in entries.items() if not t]
+    untranslated = [m for m, (t, _plural) in entries.items() if not t]
     assert untranslated == []
     with open(CATALOGUE / "django.mo", "rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    for msgid, msgstr in entries.items():
+    for msgid, (msgstr, plural) in entries.items():
         unescape = lambda s: s.encode().decode("unicode_escape").encode("latin-1").decode()  # noqa: E731
-        assert compiled.gettext(unescape(msgid)) == unescape(msgstr), msgid
+        if plural:
+            got = compiled.ngettext(unescape(msgid), unescape(plural), 1)
+        else:
+            got = compiled.gettext(unescape(msgid))
+        assert got == unescape(msgstr), msgid
 
 
 @pytest.mark.django_db

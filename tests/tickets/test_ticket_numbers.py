@@ -40,7 +40,7 @@ def test_a_failed_creation_does_not_burn_a_number():
     assert TicketFactory().number == "INC-000002"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_creations_get_twenty_distinct_consecutive_numbers():
     contact = ContactFactory()
     category = Category.objects.get(code="gps_unit.not_updating")

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from sigap.accounts.choices import Role
 from sigap.accounts.models import ApiToken, User
 from sigap.core import clock, reference
+from sigap.customers.choices import Language
 
 TOKEN_PREFIX = "sgp_"
 
@@ -67,3 +68,12 @@ def user_grant_role(*, user: User, role: Role) -> None:
     group, _ = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
     user.__dict__.pop("roles", None)
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Save the language the user reads Sigap in (also used for mail sent to them)."""
+    if language not in Language.values:
+        raise ValueError(f"unknown language {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -9,7 +9,16 @@ from sigap.core.admin import ReadOnlyAdmin
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "direction", "channel", "ticket", "sender", "recipient", "status")
+    list_display = (
+        "created_at",
+        "direction",
+        "channel",
+        "ticket",
+        "sender",
+        "recipient",
+        "status",
+        "error",
+    )
     list_filter = ("direction", "channel", "status", "automatic")
     search_fields = ("external_id", "sender", "recipient", "subject", "ticket__number")
     date_hierarchy = "created_at"

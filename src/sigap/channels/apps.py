@@ -6,3 +6,9 @@ class ChannelsConfig(AppConfig):
     name = "sigap.channels"
     label = "channels"
     verbose_name = _("Channels")
+
+    def ready(self) -> None:
+        # Huey registers tasks when their module is imported, and it imports only each
+        # app's own tasks module; the channel packages are not apps.
+        from sigap.channels.email import tasks as email_tasks  # noqa: F401
+        from sigap.channels.whatsapp import tasks as whatsapp_tasks  # noqa: F401

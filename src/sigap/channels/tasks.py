@@ -8,7 +8,6 @@ from sigap.channels.choices import Delivery
 from sigap.channels.models import Message
 from sigap.channels.services import message_status, retry_delay
 from sigap.channels.transport import TransportError, transport_for
-from sigap.channels.whatsapp import tasks as _whatsapp_tasks  # noqa: F401 -- register with Huey
 
 MAX_ATTEMPTS = 8
 

@@ -14,7 +14,7 @@ from sigap.accounts.models import User
 from sigap.core import reference
 from sigap.core.errors import NotFound, ValidationFailed
 from sigap.tickets.choices import Action, allowed_actions
-from sigap.tickets.models import Category, Cause, Entry, Ticket
+from sigap.tickets.models import Attachment, Category, Cause, Entry, Ticket
 
 # What each kind of user may do to a ticket it can see (staff: everything the map allows).
 CUSTOMER_ACTIONS = frozenset({Action.CLOSE, Action.REOPEN})
@@ -77,6 +77,12 @@ def ticket_timeline(*, user: User, ticket: Ticket) -> QuerySet[Entry]:
     if not user.is_support_staff:
         entries = entries.filter(public=True)
     return entries
+
+
+def attachments_visible(*, user: User, ticket: Ticket) -> QuerySet[Attachment]:
+    """Files on the ticket's public timeline entries; `ticket` must be one the user may see."""
+    entries = ticket_timeline(user=user, ticket=ticket).filter(public=True)
+    return Attachment.objects.filter(ticket=ticket, entry__in=entries.values("pk"))
 
 
 def actions_permitted(*, user: User) -> frozenset[Action]:
