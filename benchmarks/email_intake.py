@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/email_intake.py [--runs 5] [--messages 1000]
 
-Everything happens in this process, through `sigap.channels.email.intake.take`, the
-function the IMAP poller, the `mail-in` pipe and the hook all call: parse, loop
+`--workers` processes (2, as gunicorn serves the hook) share the mails, each through
+`sigap.channels.email.intake.take`, the function the IMAP poller, the `mail-in` pipe
+and the hook all call: parse, loop
 checks, threading, contact lookup, `message_receive` (ticket or entry, the raw
 message and attachments written to the data dir) and, for a new ticket, queueing
 the acknowledgement (on Huey's SQLite queue, not sent). The database is SQLite in
@@ -188,12 +189,15 @@ def prepare_run(rng, args, run: int, addresses, threads, tickets) -> list[bytes]
     return mails
 
 
-def measure(mails: list[bytes]) -> dict[str, float]:
+def _take_share(mails: list[bytes], start, results) -> None:
+    """One worker: wait for the common start, take its share, report what it saw."""
+    from django.db import connections
+
     from sigap.channels.email.intake import take
 
     latencies = []
     new = replies = 0
-    started = time.perf_counter()
+    start.wait()
     for raw in mails:
         t0 = time.perf_counter()
         received = take(raw, source="bench", mailbox=SUPPORT)
@@ -202,7 +206,43 @@ def measure(mails: list[bytes]) -> dict[str, float]:
             new += 1
         else:
             replies += 1
-    elapsed = time.perf_counter() - started
+    connections.close_all()
+    results.put((latencies, new, replies, time.perf_counter()))
+
+
+def measure(mails: list[bytes], workers: int) -> dict[str, float]:
+    """`workers` processes take the mails between them, as the hook's gunicorn workers
+    or the task consumer would; throughput is counted over the wall clock."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(workers + 1)
+    results = context.Queue()
+    processes = [
+        context.Process(target=_take_share, args=(mails[i::workers], start, results))
+        for i in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    start.wait()
+    started = time.perf_counter()
+    latencies: list[float] = []
+    new = replies = 0
+    finished = started
+    for _ in processes:
+        share, share_new, share_replies, done = results.get()
+        latencies += share
+        new += share_new
+        replies += share_replies
+        finished = max(finished, done)
+    for process in processes:
+        process.join()
+        if process.exitcode:
+            raise RuntimeError(f"a worker failed with exit code {process.exitcode}")
+    elapsed = finished - started
     latencies.sort()
     return {
         "messages": len(mails),
@@ -241,6 +281,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--contacts", type=int, default=500)
     parser.add_argument("--threads", type=int, default=200, help="seeded tickets opened by mail")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processes taking mail at once (gunicorn's 2)"
+    )
     parser.add_argument("--database-url", help="default: SQLite in the work directory")
     parser.add_argument("--workdir", type=Path, help="keep the data directory here")
     args = parser.parse_args(argv)
@@ -264,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
             if sqlite_file:
                 snapshot(work / "seed.sqlite3", sqlite_file)
             mails = prepare_run(rng, args, run, addresses, threads, tickets)
-            row = measure(mails)
+            row = measure(mails, args.workers)
             log(f"run {run}/{args.runs}: {row['messages/s']:.0f} messages/s")
             rows.append(row)
     finally:
@@ -280,6 +323,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(
         f"Runs: {args.runs} x {args.messages} mails ({args.reply_share:.0%} replies), "
+        f"{args.workers} worker processes, "
         f"seed: {args.organisations} organisations, {args.contacts} contacts, "
         f"{args.threads} threads"
     )

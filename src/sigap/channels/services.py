@@ -69,14 +69,13 @@ def message_receive(inbound: Inbound, *, ticket: Ticket | None) -> Received:
     On a resolved ticket the message reopens it; on a pending-customer one it resumes
     it; on a closed or cancelled one it opens a new ticket that follows up the old.
     """
-    existing = _stored(inbound)
-    if existing is not None:
-        return Received(existing, duplicate=True)
+    # No look-up first: the unique constraint on the sender's id is the check, and a
+    # repeat (rare) costs a rolled-back savepoint instead of every message a query.
     try:
         with transaction.atomic():
             return Received(_receive(inbound, ticket), duplicate=False)
     except IntegrityError:
-        # The same message, delivered twice at once, committed first on the other side.
+        # Stored before, by an earlier delivery or a concurrent one that committed first.
         existing = _stored(inbound)
         if existing is None:
             raise

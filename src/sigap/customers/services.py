@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from sigap.core.errors import Conflict, ValidationFailed
@@ -97,11 +98,22 @@ def subscription_update(*, subscription: Subscription, **fields: Any) -> Subscri
     return _save(subscription, fields)
 
 
+def _by_email(address: str) -> Contact | None:
+    # Spelt like the unique index (lower(email), email not empty), so it is used.
+    return (
+        Contact.objects.select_related("organisation", "user")
+        .alias(lower_email=Lower("email"))
+        .filter(lower_email=address)
+        .exclude(email="")
+        .first()
+    )
+
+
 def contact_for_email(*, address: str, name: str = "") -> Contact:
     """The contact who writes from `address`, or a new unverified one placed in the
     organisation whose e-mail domain it is, if one is configured."""
     address = address.strip().lower()
-    known = Contact.objects.select_related("organisation").filter(email__iexact=address).first()
+    known = _by_email(address)
     if known is not None:
         return known
     domain = address.rpartition("@")[2]
@@ -112,7 +124,7 @@ def contact_for_email(*, address: str, name: str = "") -> Contact:
             {"organisation": organisation, "name": (name or address)[:200], "email": address},
         )
     except Conflict:  # a concurrent message from the same new sender created them first
-        return Contact.objects.select_related("organisation").get(email__iexact=address)
+        return _by_email(address)
 
 
 def contact_for_phone(*, phone: str, name: str = "", whatsapp_id: str = "") -> Contact:

@@ -150,8 +150,11 @@ def _mailbox(mailbox: str) -> str:
 def _customer_user(contact: Contact) -> User | None:
     """The customer's account, so the timeline names them; never a staff account,
     whose public comment would count as the desk's first response."""
-    user = User.objects.filter(contact=contact, is_active=True).first()
-    return user if user is not None and not user.is_support_staff else None
+    try:
+        user = contact.user  # loaded with the contact (contact_for_email)
+    except User.DoesNotExist:
+        return None
+    return user if user.is_active and not user.is_support_staff else None
 
 
 def _opened_ticket(received: Received) -> bool:
@@ -160,12 +163,13 @@ def _opened_ticket(received: Received) -> bool:
 
 
 def _acknowledge(received: Received) -> None:
-    # The mail is stored and committed whatever happens here; a failure to queue the
-    # acknowledgement must not make the sender deliver the mail again.
+    # The mail is stored whatever happens here; a failure to queue the acknowledgement
+    # must not make the sender deliver the mail again.
     try:
         from sigap.channels.email.outbound import acknowledge
 
-        acknowledge(received)
+        with transaction.atomic():  # a failure here rolls back only the acknowledgement
+            acknowledge(received)
     except Exception:
         log.exception(
             "%s stored, but its acknowledgement could not be queued", received.ticket.number

@@ -46,15 +46,15 @@ def acknowledge(received: Received) -> Message | None:
     contact = message.contact
     if received.duplicate or ticket is None or contact is None:
         return None
-    address = (contact.email or message.sender).strip()
+    address = (contact.email or message.sender).strip().lower()
     if "@" not in address or _is_own_address(address, mailbox=message.mailbox):
         return None
     automatic = Message.objects.filter(direction=Direction.OUT, automatic=True)
     if automatic.filter(ticket=ticket).exists():
-        return None  # a replay of the same message, taken in again
+        return None  # acknowledged already
     since = clock.now() - timedelta(days=1)
     if (
-        automatic.filter(recipient__iexact=address, created_at__gte=since).count()
+        automatic.filter(recipient=address, created_at__gte=since).count()
         >= ACKNOWLEDGEMENTS_PER_DAY
     ):
         logger.warning("not acknowledging %s on %s: too many today", address, ticket.number)
