@@ -15,21 +15,18 @@ import logging
 import ssl
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import DatabaseError
 
-from sigap.channels.email.transport import masked
+from sigap.channels.email.mailurl import MailUrl
 from sigap.channels.services import quarantine_store
-from sigap.core.env import ConfigError
 from sigap.tickets.choices import Channel
 
 logger = logging.getLogger(__name__)
 
 IMAP_TIMEOUT = 60.0  # seconds for connecting and for each reply
-_TRUE = {"", "1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 _OPTIONS = {"starttls", "address", "timeout"}
 
 
@@ -59,52 +56,24 @@ def mailbox_from_url(url: str) -> Mailbox:
     address the mailbox receives for (the user name when it is one, otherwise
     SIGAP_SUPPORT_EMAIL) and `timeout=` seconds. Percent-encode a `,`, `@` or `/`
     in the password."""
-    url = url.strip()
-
-    def bad(reason: str) -> ConfigError:
-        return ConfigError(f"SIGAP_IMAP_URL: {masked(url)!r} is not usable: {reason}")
-
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise bad(str(exc)) from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("imap", "imaps"):
-        raise bad("it must start with imaps:// or imap://")
-    if not parts.hostname:
-        raise bad("it names no host")
+    parsed = MailUrl(url, variable="SIGAP_IMAP_URL", schemes=("imaps", "imap"), options=_OPTIONS)
+    parts, scheme = parsed.parts, parsed.scheme
     username = unquote(parts.username or "")
     if not username or parts.password is None:
-        raise bad("it needs a user and a password: imaps://user:password@host/INBOX")
-    options = parse_qs(parts.query, keep_blank_values=True)
-    unknown = sorted(set(options) - _OPTIONS)
-    if unknown:
-        raise bad(f"unknown option {', '.join(unknown)}; known: {', '.join(sorted(_OPTIONS))}")
+        raise parsed.bad("it needs a user and a password: imaps://user:password@host/INBOX")
     security = "tls" if scheme == "imaps" else "none"
-    if "starttls" in options:
-        value = options["starttls"][-1].strip().lower()
-        if value not in _TRUE | _FALSE:
-            raise bad(f"starttls={value!r} is not a boolean")
-        if value in _TRUE:
-            if scheme == "imaps":
-                raise bad("imaps:// is encrypted already; ?starttls is for imap://")
-            security = "starttls"
-    timeout = IMAP_TIMEOUT
-    if "timeout" in options:
-        try:
-            timeout = float(options["timeout"][-1])
-        except ValueError:
-            timeout = 0
-        if not timeout > 0:
-            raise bad("timeout must be a number of seconds above 0")
-    address = options.get("address", [""])[-1].strip()
+    if parsed.flag("starttls"):
+        if scheme == "imaps":
+            raise parsed.bad("imaps:// is encrypted already; ?starttls is for imap://")
+        security = "starttls"
+    timeout = parsed.seconds(IMAP_TIMEOUT)
+    address = parsed.option("address")
     if not address:
         address = username if "@" in username else settings.SIGAP_SUPPORT_EMAIL
     folder = unquote(parts.path.strip("/")) or "INBOX"
     return Mailbox(
         host=parts.hostname,
-        port=port or (993 if scheme == "imaps" else 143),
+        port=parsed.port or (993 if scheme == "imaps" else 143),
         username=username,
         password=unquote(parts.password),
         folder=folder,

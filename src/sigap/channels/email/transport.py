@@ -17,7 +17,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -25,6 +25,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import sanitize_address
 from django.utils.translation import gettext as _
 
+from sigap.channels.email.mailurl import MailUrl
 from sigap.channels.models import Message
 from sigap.channels.transport import TransportError
 from sigap.core.env import ConfigError
@@ -34,15 +35,7 @@ SMTP_TIMEOUT = 30.0  # seconds for connecting and for each reply
 # RFC 5322 3.6.4 lets a long References list be trimmed; keep the thread's first
 # message and the newest ones, which is what clients thread on.
 MAX_REFERENCES = 20
-_TRUE = {"", "1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-_PASSWORD = re.compile(r"(//[^/@:]*:)[^@/]*@")
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|balas)\s*:\s*)+", re.IGNORECASE)
-
-
-def masked(url: str) -> str:
-    """`url` with its password hidden, for error messages and logs."""
-    return _PASSWORD.sub(r"\1********@", url)
 
 
 @dataclass(frozen=True)
@@ -76,54 +69,25 @@ def smtp_server(url: str) -> SmtpServer | None:
     `smtps://...` (port 465); `?timeout=SECONDS` changes the 30-second timeout.
     User and password are percent-decoded, so `p%40ss` is `p@ss`.
     """
-    url = (url or "").strip()
-    if not url:
+    if not (url or "").strip():
         return None
-
-    def bad(reason: str) -> ConfigError:
-        return ConfigError(f"SIGAP_SMTP_URL={masked(url)!r} is not usable: {reason}")
-
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise bad(str(exc)) from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("smtp", "smtps"):
-        raise bad("it must start with smtp:// or smtps://")
-    if not parts.hostname:
-        raise bad("it names no host")
-    if parts.path not in ("", "/"):
-        raise bad("an SMTP URL has no path")
-    options = parse_qs(parts.query, keep_blank_values=True)
-    unknown = sorted(set(options) - {"starttls", "timeout"})
-    if unknown:
-        raise bad(f"unknown option {', '.join(unknown)}; known: starttls, timeout")
-    starttls = False
-    if "starttls" in options:
-        value = options["starttls"][-1].strip().lower()
-        if value not in _TRUE | _FALSE:
-            raise bad(f"starttls={value!r} is not a boolean")
-        starttls = value in _TRUE
-    if starttls and scheme == "smtps":
-        raise bad("smtps:// is encrypted already; ?starttls is for smtp://")
-    timeout = SMTP_TIMEOUT
-    if "timeout" in options:
-        try:
-            timeout = float(options["timeout"][-1])
-        except ValueError:
-            timeout = 0
-        if not timeout > 0:
-            raise bad("timeout must be a number of seconds above 0")
-    default_port = 465 if scheme == "smtps" else 587 if starttls else 25
+    parsed = MailUrl(
+        url, variable="SIGAP_SMTP_URL", schemes=("smtp", "smtps"), options={"starttls", "timeout"}
+    )
+    if parsed.parts.path not in ("", "/"):
+        raise parsed.bad("an SMTP URL has no path")
+    starttls = parsed.flag("starttls")
+    if starttls and parsed.scheme == "smtps":
+        raise parsed.bad("smtps:// is encrypted already; ?starttls is for smtp://")
+    default_port = 465 if parsed.scheme == "smtps" else 587 if starttls else 25
     return SmtpServer(
-        host=parts.hostname,
-        port=port or default_port,
-        username=unquote(parts.username or ""),
-        password=unquote(parts.password or ""),
+        host=parsed.parts.hostname,
+        port=parsed.port or default_port,
+        username=unquote(parsed.parts.username or ""),
+        password=unquote(parsed.parts.password or ""),
         use_tls=starttls,
-        use_ssl=scheme == "smtps",
-        timeout=timeout,
+        use_ssl=parsed.scheme == "smtps",
+        timeout=parsed.seconds(SMTP_TIMEOUT),
     )
 
 
