@@ -6,6 +6,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 import pytest
+from django.test import TestCase
 
 from sigap.accounts.models import User
 from sigap.channels.email.intake import Refused, take
@@ -22,7 +23,9 @@ MALFORMED = ("27_malformed_no_from.eml", "28_malformed_not_email.eml")
 
 
 def taken(raw: bytes, mailbox: str = SUPPORT):
-    return take(raw, source="test", mailbox=mailbox)
+    # The acknowledgement is queued on commit: let the test's commit callbacks run.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return take(raw, source="test", mailbox=mailbox)
 
 
 def acknowledgements() -> list[Message]:

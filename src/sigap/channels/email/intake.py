@@ -4,7 +4,8 @@
 kind of mail it is (`loops`), which ticket it continues (`threading`), who sent it,
 and stores it through `channels.services.message_receive`, with the raw message
 beside the entry as `message.eml`. A person's mail that opens a ticket is then
-acknowledged (`outbound.acknowledge`); nothing automatic ever is.
+acknowledged (`outbound.acknowledge`, by a task queued on commit); nothing automatic
+ever is.
 
 The same mail delivered twice (by the same or another way) is stored once: its
 Message-ID is unique per mailbox. A mail with no Message-ID gets one derived from its
@@ -24,6 +25,7 @@ from sigap.accounts.models import User
 from sigap.channels.choices import Delivery, Direction
 from sigap.channels.email.loops import Loop, bounce_record, classify
 from sigap.channels.email.parser import ParsedMail, ParseError, parse
+from sigap.channels.email.tasks import acknowledge_message
 from sigap.channels.email.threading import by_headers, by_tag, thread_for
 from sigap.channels.models import Message
 from sigap.channels.services import Inbound, Received, message_receive, quarantine_store
@@ -122,7 +124,10 @@ def take_parsed(mail: ParsedMail, *, mailbox: str) -> Received | None:
     )
     received = message_receive(inbound, ticket=thread_for(mail, contact=contact))
     if not received.duplicate and _opened_ticket(received) and not loop.automatic:
-        _acknowledge(received)
+        # A task writes the acknowledgement after the commit: the mail is stored whatever
+        # happens to it, and taking mail in does not wait for it.
+        message_id = received.message.pk
+        transaction.on_commit(lambda: acknowledge_message(message_id))
     return received
 
 
@@ -160,20 +165,6 @@ def _customer_user(contact: Contact) -> User | None:
 def _opened_ticket(received: Received) -> bool:
     entry = received.message.entry
     return entry is not None and entry.kind == EntryKind.CREATED
-
-
-def _acknowledge(received: Received) -> None:
-    # The mail is stored whatever happens here; a failure to queue the acknowledgement
-    # must not make the sender deliver the mail again.
-    try:
-        from sigap.channels.email.outbound import acknowledge
-
-        with transaction.atomic():  # a failure here rolls back only the acknowledgement
-            acknowledge(received)
-    except Exception:
-        log.exception(
-            "%s stored, but its acknowledgement could not be queued", received.ticket.number
-        )
 
 
 def _store_automatic(

@@ -16,6 +16,8 @@ from django.conf import settings
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from sigap.channels.email.imap import poll_all
+from sigap.channels.models import Message
+from sigap.channels.services import Received
 
 _EPOCH = datetime.datetime(1970, 1, 1)
 
@@ -42,3 +44,14 @@ def imap_poll_minute() -> None:
 def imap_poll() -> None:
     """Poll every configured mailbox once (counts and failures are logged)."""
     poll_all()
+
+
+@db_task(retries=3, retry_delay=60)
+def acknowledge_message(message_id: int) -> None:
+    """Acknowledge the ticket a stored mail opened. Queued by intake after its commit,
+    so taking mail in never waits for the acknowledgement to be written."""
+    from sigap.channels.email.outbound import acknowledge
+
+    message = Message.objects.select_related("ticket", "contact").filter(pk=message_id).first()
+    if message is not None:
+        acknowledge(Received(message, duplicate=False))
