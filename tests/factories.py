@@ -162,7 +162,7 @@ class CauseFactory(factory.django.DjangoModelFactory):
 
 
 def _create_ticket(**kwargs) -> Ticket:
-    from sigap.tickets.services import ticket_create
+    from sigap.tickets.creation import ticket_create
 
     return ticket_create(**kwargs)
 

@@ -9,8 +9,8 @@ import holidays
 import pytest
 
 from sigap.tickets.choices import OPEN_STATUSES, TRANSITIONS, Action, EntryKind, Kind, Status
+from sigap.tickets.creation import cause_applies
 from sigap.tickets.models import Entry, Ticket
-from sigap.tickets.services import cause_applies
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 

@@ -21,7 +21,7 @@ from sigap.customers.models import Contact, Unit, Vehicle
 from sigap.customers.validators import normalise_imei, normalise_phone, normalise_plate
 from sigap.routing.models import SupportGroup
 from sigap.sla.choices import Level
-from sigap.tickets import selectors, services
+from sigap.tickets import creation, selectors, services
 from sigap.tickets.choices import Action, Channel, Kind, Status, Via
 from sigap.tickets.models import Cause, Entry, Ticket
 
@@ -265,7 +265,7 @@ def ticket_create(
         for obj in (vehicle, unit and unit.vehicle)
     ):
         raise ValidationFailed(_("That vehicle or unit is not yours."), fields={"plate": ""})
-    intake = services.ticket_intake(
+    intake = creation.ticket_intake(
         channel=Channel.PORTAL if user.is_customer else payload.channel,
         external_ref=payload.external_id or idempotency_key,
         kind=payload.kind,

@@ -24,6 +24,7 @@ from sigap.channels.choices import DELIVERY_ORDER, Delivery, Direction
 from sigap.channels.models import Message, Quarantine
 from sigap.core import clock
 from sigap.customers.models import Contact
+from sigap.tickets import creation
 from sigap.tickets import services as tickets
 from sigap.tickets.attachments import AttachmentIn, attachment_store
 from sigap.tickets.choices import Channel, Kind, PendingReason, Status, Via
@@ -137,7 +138,7 @@ def _receive(inbound: Inbound, ticket: Ticket | None) -> Message:
 
 def _open(inbound: Inbound, *, follow_up_of: Ticket | None) -> tuple[Ticket, Entry]:
     title = inbound.subject.strip() or inbound.body.strip().split("\n", 1)[0]
-    ticket, entry = tickets.ticket_log(
+    ticket, entry = creation.ticket_log(
         kind=follow_up_of.kind if follow_up_of else Kind.INCIDENT,
         title=title[:200] or _("Message from %(who)s") % {"who": inbound.contact},
         description=inbound.body,

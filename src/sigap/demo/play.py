@@ -12,7 +12,7 @@ from sigap.core import clock
 from sigap.demo.calendar import ZONE
 from sigap.demo.plan import END, Plan, Step
 from sigap.routing.models import SupportGroup
-from sigap.tickets import services
+from sigap.tickets import creation, services
 from sigap.tickets.models import Category, Cause, Ticket
 
 
@@ -24,7 +24,7 @@ class Player:
 
     def play(self, plan: Plan) -> Ticket:
         with clock.at(plan.reported_at):
-            ticket = services.ticket_create(
+            ticket = creation.ticket_create(
                 kind=plan.recipe.kind,
                 title=plan.title,
                 description=plan.description,

@@ -17,6 +17,7 @@ from sigap.accounts.models import User
 from sigap.channels.services import Inbound, Received, message_receive
 from sigap.customers.models import Vehicle
 from sigap.portal.choices import REQUESTS, RequestType
+from sigap.tickets import creation
 from sigap.tickets import services as tickets
 from sigap.tickets.attachments import AttachmentIn, attachment_store
 from sigap.tickets.choices import Channel, Kind, Via
@@ -39,7 +40,7 @@ def _log(
     cause_code: str | None = None,
 ) -> Ticket:
     with transaction.atomic():
-        intake = tickets.ticket_intake(
+        intake = creation.ticket_intake(
             channel=Channel.PORTAL,
             external_ref=str(submission),
             kind=kind,

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from sigap.accounts.models import User
 from sigap.customers.services import contact_for_phone
+from sigap.tickets import creation
 from sigap.tickets import services as tickets
 from sigap.tickets.choices import Channel
 from sigap.tickets.models import Entry, Ticket
@@ -26,7 +27,7 @@ def call_log(
     unverified contact. The call is the ticket's first response when none came before."""
     if ticket is None:
         contact = contact_for_phone(phone=phone, name=name)
-        ticket, _entry = tickets.ticket_log(
+        ticket, _entry = creation.ticket_log(
             channel=Channel.PHONE, contact=contact, by=by, **new_ticket
         )
     return tickets.ticket_call(ticket=ticket, by=by, summary=summary)
