@@ -26,9 +26,9 @@ from sigap.core import clock
 from sigap.customers.models import Contact
 from sigap.tickets import creation
 from sigap.tickets import services as tickets
-from sigap.tickets.attachments import AttachmentIn, attachment_store
+from sigap.tickets.attachments import AttachmentIn, attachment_prepare, attachment_store
 from sigap.tickets.choices import Channel, Kind, PendingReason, Status, Via
-from sigap.tickets.models import Entry, Ticket
+from sigap.tickets.models import Attachment, Entry, Ticket
 from sigap.tickets.selectors import category_by_code
 
 # Where a message that opens a ticket lands until an agent categorises it.
@@ -72,9 +72,11 @@ def message_receive(inbound: Inbound, *, ticket: Ticket | None) -> Received:
     """
     # No look-up first: the unique constraint on the sender's id is the check, and a
     # repeat (rare) costs a rolled-back savepoint instead of every message a query.
+    # Files are written before the transaction, so the write lock is not held for them.
+    files = [attachment_prepare(item) for item in inbound.attachments]
     try:
         with transaction.atomic():
-            return Received(_receive(inbound, ticket), duplicate=False)
+            return Received(_receive(inbound, ticket, files), duplicate=False)
     except IntegrityError:
         # Stored before, by an earlier delivery or a concurrent one that committed first.
         existing = _stored(inbound)
@@ -91,10 +93,11 @@ def _stored(inbound: Inbound) -> Message | None:
     )
 
 
-def _receive(inbound: Inbound, ticket: Ticket | None) -> Message:
+def _receive(inbound: Inbound, ticket: Ticket | None, files: list[Attachment]) -> Message:
+    # The ticket's status is as the channel just read it; the services below re-read it
+    # under a lock and refuse a move it no longer allows, so a race fails loudly (and
+    # the sender retries) instead of reopening or commenting wrongly.
     now = clock.now()
-    if ticket is not None:
-        ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
     if ticket is not None and ticket.status in (Status.CLOSED, Status.CANCELLED):
         ticket, entry = _open(inbound, follow_up_of=ticket)
     elif ticket is not None:
@@ -131,8 +134,8 @@ def _receive(inbound: Inbound, ticket: Ticket | None) -> Message:
         created_at=now,
         status_at=now,
     )
-    for item in inbound.attachments:
-        attachment_store(ticket=ticket, entry=entry, item=item)
+    for attachment in files:
+        attachment_store(ticket=ticket, entry=entry, item=attachment)
     return message
 
 

@@ -39,23 +39,36 @@ def safe_filename(name: str, default: str = "attachment") -> str:
     return name[:120]
 
 
-def attachment_store(*, ticket: Ticket, entry: Entry | None, item: AttachmentIn) -> Attachment:
-    """Store `item` on the ticket; one over `SIGAP_ATTACHMENT_MAX_BYTES` is recorded as
-    refused, with its name and size, and its content is not kept."""
-    size = len(item.content)
+def attachment_prepare(item: AttachmentIn) -> Attachment:
+    """The attachment's row, unsaved, with its file already written: a caller can do
+    the file I/O before its transaction and keep the database's write lock short.
+    One over `SIGAP_ATTACHMENT_MAX_BYTES` is refused, with its name and size, and its
+    content is not kept. (A transaction that then rolls back leaves the file behind.)"""
     attachment = Attachment(
-        ticket=ticket,
-        entry=entry,
         filename=safe_filename(item.filename),
         content_type=(item.content_type or "application/octet-stream")[:127],
-        size=size,
+        size=len(item.content),
         sha256=hashlib.sha256(item.content).hexdigest(),
         created_at=clock.now(),
     )
     limit = settings.SIGAP_ATTACHMENT_MAX_BYTES
-    if size > limit:
+    if attachment.size > limit:
         attachment.refused = _("larger than the limit of %(limit)s bytes") % {"limit": limit}
-        attachment.save()
     else:
-        attachment.file.save(attachment.filename, ContentFile(item.content), save=True)
+        field = attachment.file.field
+        name = field.generate_filename(attachment, attachment.filename)
+        attachment.file.name = field.storage.save(
+            name, ContentFile(item.content), max_length=field.max_length
+        )
+    return attachment
+
+
+def attachment_store(
+    *, ticket: Ticket, entry: Entry | None, item: AttachmentIn | Attachment
+) -> Attachment:
+    """Store `item` on the ticket (an `AttachmentIn`, or one `attachment_prepare` made)."""
+    attachment = item if isinstance(item, Attachment) else attachment_prepare(item)
+    attachment.ticket = ticket
+    attachment.entry = entry
+    attachment.save()
     return attachment
