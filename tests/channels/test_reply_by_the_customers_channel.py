@@ -65,3 +65,17 @@ def test_a_portal_customer_reads_the_reply_on_the_ticket(reply):
     answer = reply(ticket)
     assert answer.status_code == 201 and answer.json()["public"] is True
     assert sent == [] and not Message.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_call_in_between_does_not_stop_the_reply_going_by_email(api, reply):
+    ticket = TicketFactory(channel="email", contact=ContactFactory(email="budi@armada.test"))
+    MessageFactory(ticket=ticket, external_id="<1@armada.test>", created_at=ticket.reported_at)
+    api.post(
+        "/api/v1/calls",
+        {"phone": ticket.contact.phone, "ticket": ticket.number, "summary": "Sudah dicek."},
+        content_type="application/json",
+    )
+    reply(ticket)
+    (message,) = sent
+    assert message.channel == "email" and message.recipient == "budi@armada.test"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Header, Router, Schema
 from ninja import Status as HttpStatus
 from pydantic import Field
 
@@ -91,9 +91,14 @@ def caller_find(request: HttpRequest, q: str):
     }
 
 
-@router.post("/calls", response={201: CallOut})
-def call_log(request: HttpRequest, payload: CallIn):
-    """Log a call on an existing ticket (`ticket`) or as a new one (`new_ticket`)."""
+@router.post("/calls", response={200: CallOut, 201: CallOut})
+def call_log(
+    request: HttpRequest,
+    payload: CallIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+):
+    """Log a call on an existing ticket (`ticket`) or as a new one (`new_ticket`). A
+    retry with the same `Idempotency-Key` answers 200 with the call already logged."""
     user: User = request.auth
     require_staff(user)
     if (payload.ticket is None) == (payload.new_ticket is None):
@@ -112,15 +117,17 @@ def call_log(request: HttpRequest, payload: CallIn):
                 fields={"new_ticket.category": _("Unknown category code.")},
             )
         fields = {**new.dict(), "category": category}
-    entry = services.call_log(
+    entry, logged = services.call_log(
         by=user,
         phone=_phone(payload.phone),
         name=payload.name,
         summary=payload.summary,
         ticket=ticket,
+        call_id=idempotency_key,
         **fields,
     )
-    return HttpStatus(201, {"ticket": entry.ticket.number, "created": ticket is None})
+    created = logged and ticket is None
+    return HttpStatus(201 if logged else 200, {"ticket": entry.ticket.number, "created": created})
 
 
 def _phone(raw: str) -> str:

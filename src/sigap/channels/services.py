@@ -272,7 +272,10 @@ def reply_channel(ticket: Ticket) -> tuple[str, str] | None:
     their last message came through, else the ticket's own; None when the customer
     reads replies in the portal (or has no address on that channel)."""
     last = (
+        # A call is not where the customer reads: a written reply follows their last
+        # written message.
         Message.objects.filter(ticket=ticket, direction=Direction.IN)
+        .exclude(channel=Channel.PHONE)
         .order_by("-created_at", "-id")
         .values_list("channel", "sender")
         .first()

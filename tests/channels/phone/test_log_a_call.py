@@ -89,3 +89,28 @@ def test_a_call_needs_a_ticket_or_a_new_one_and_a_real_number(api):
         content_type="application/json",
     )
     assert bad_number.status_code == 422 and "phone" in bad_number.json()["fields"]
+
+
+@pytest.mark.django_db
+def test_a_retried_call_log_is_logged_once(api):
+    body = {
+        "phone": "0813 1111 2222",
+        "summary": "Minta ganti nopol.",
+        "new_ticket": {
+            "kind": "request",
+            "title": "Ganti nopol",
+            "category": "account.data_change",
+        },
+    }
+    first = api.post(
+        "/api/v1/calls", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="call-7"
+    )
+    again = api.post(
+        "/api/v1/calls", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="call-7"
+    )
+    assert first.status_code == 201 and first.json()["created"] is True
+    assert again.status_code == 200
+    assert again.json() == {"ticket": first.json()["ticket"], "created": False}
+    contact = Contact.objects.get(phone="+6281311112222")
+    assert contact.tickets.count() == 1
+    assert contact.tickets.get().entries.filter(kind="call").count() == 1
