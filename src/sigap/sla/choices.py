@@ -30,3 +30,21 @@ class Priority(models.IntegerChoices):
     MEDIUM = 3, _("3 - Medium")
     LOW = 4, _("4 - Low")
     PLANNING = 5, _("5 - Planning")
+
+
+class Zone(models.TextChoices):
+    """Indonesia's three time zones."""
+
+    WIB = "Asia/Jakarta", _("Western Indonesia (WIB, Asia/Jakarta)")
+    WITA = "Asia/Makassar", _("Central Indonesia (WITA, Asia/Makassar)")
+    WIT = "Asia/Jayapura", _("Eastern Indonesia (WIT, Asia/Jayapura)")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
