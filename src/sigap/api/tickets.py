@@ -79,6 +79,13 @@ class EntryOut(Schema):
     changes: dict[str, Any]
 
 
+class BreachOut(Schema):
+    clock: str
+    due_at: datetime
+    stopped_at: datetime
+    late_by_minutes: int = Field(description="working time past the target")
+
+
 class TicketDetail(TicketItem):
     description: str
     impact: str
@@ -94,6 +101,10 @@ class TicketDetail(TicketItem):
     resolution_code: str
     resolution_summary: str
     cancelled_at: datetime | None
+    response_due_at: datetime | None
+    resolve_due_at: datetime | None
+    sla_paused_at: datetime | None
+    breaches: list[BreachOut]
     version: int
     allowed_actions: list[str]
     timeline: list[EntryOut]
@@ -169,6 +180,19 @@ def _detail(user: User, t: Ticket, timeline: list[Entry] | None = None) -> dict[
         "resolution_code": t.resolution_code,
         "resolution_summary": t.resolution_summary,
         "cancelled_at": t.cancelled_at,
+        "response_due_at": t.response_due_at,
+        "resolve_due_at": t.resolve_due_at,
+        "sla_paused_at": t.sla_paused_at,
+        "breaches": [
+            {
+                "clock": b.clock,
+                "due_at": b.due_at,
+                "stopped_at": b.stopped_at,
+                "late_by_minutes": int(b.late_by.total_seconds() // 60),
+            }
+            # Read only when there is one to read: most tickets never breach.
+            for b in (t.breaches.all() if t.response_breached or t.resolve_breached else ())
+        ],
         "version": t.version,
         "allowed_actions": [a.value for a in selectors.ticket_actions_for(user=user, ticket=t)],
         "timeline": [_entry(e) for e in timeline],

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from sigap.sla.models import BusinessCalendar, ClosedDate, PriorityRule, WorkingHours
+from sigap.core.admin import ReadOnlyAdmin
+from sigap.sla.models import (
+    BusinessCalendar,
+    ClosedDate,
+    PriorityRule,
+    SlaBreach,
+    SlaPolicy,
+    WorkingHours,
+)
 
 
 @admin.register(PriorityRule)
@@ -36,3 +44,26 @@ class WorkingHoursAdmin(admin.ModelAdmin):
 class ClosedDateAdmin(admin.ModelAdmin):
     list_display = ("calendar", "date", "name")
     list_filter = ("calendar",)
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "priority",
+        "kind",
+        "tier",
+        "category",
+        "calendar",
+        "response_minutes",
+        "resolve_minutes",
+        "is_active",
+    )
+    list_filter = ("priority", "kind", "tier", "calendar", "is_active")
+    list_editable = ("response_minutes", "resolve_minutes", "is_active")
+
+
+@admin.register(SlaBreach)
+class SlaBreachAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "clock", "due_at", "stopped_at", "late_by")
+    list_filter = ("clock",)
+    list_select_related = ("ticket",)

@@ -48,3 +48,8 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class Clock(models.TextChoices):
+    RESPONSE = "response", _("First response")
+    RESOLUTION = "resolution", _("Resolution")

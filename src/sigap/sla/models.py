@@ -4,7 +4,9 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from sigap.sla.choices import Level, Priority, Weekday, Zone
+from sigap.customers.choices import Tier
+from sigap.sla.choices import Clock, Level, Priority, Weekday, Zone
+from sigap.tickets.choices import Kind
 
 
 class PriorityRule(models.Model):
@@ -99,3 +101,62 @@ class ClosedDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class SlaPolicy(models.Model):
+    """The targets a ticket is held to: a first response and a resolution, in working
+    time on a calendar. The most specific active policy for the ticket's kind,
+    priority, organisation tier and category applies; a blank field matches any."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices)
+    tier = models.CharField(_("organisation tier"), max_length=16, choices=Tier.choices, blank=True)
+    category = models.ForeignKey(
+        "tickets.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+        help_text=_("Also applies to the category's subcategories."),
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.PROTECT, related_name="+", verbose_name=_("calendar")
+    )
+    response_minutes = models.PositiveIntegerField(_("first response within (minutes)"))
+    resolve_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["priority", "kind", "tier", "id"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+
+    def __str__(self) -> str:
+        return f"P{self.priority} {self.kind or '*'} {self.tier or '*'}"
+
+
+class SlaBreach(models.Model):
+    """A target missed: which clock, when it ran out and by how much working time."""
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        related_name="breaches",
+        verbose_name=_("ticket"),
+    )
+    clock = models.CharField(_("clock"), max_length=10, choices=Clock.choices)
+    due_at = models.DateTimeField(_("was due"))
+    stopped_at = models.DateTimeField(_("stopped at"))
+    late_by = models.DurationField(_("late by (working time)"))
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("SLA breach")
+        verbose_name_plural = _("SLA breaches")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "clock"], name="breach_once_per_clock"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.clock} +{self.late_by}"

@@ -16,6 +16,7 @@ from sigap.customers.models import Contact, Organisation, Unit, Vehicle
 from sigap.routing.choices import SupportLevel
 from sigap.routing.selectors import support_group_by_code
 from sigap.sla.choices import Level
+from sigap.sla.clocks import clock_start
 from sigap.sla.services import priority_for
 from sigap.tickets.choices import NUMBER_PREFIX, Channel, EntryKind, Kind, Status
 from sigap.tickets.models import Category, Cause, Entry, Ticket, TicketSequence
@@ -172,6 +173,7 @@ def ticket_log(
         created_by=by,
         follow_up_of=follow_up_of,
     )
+    clock_start(ticket, now)
     ticket.save()
     entry = record_entry(
         ticket,

@@ -194,6 +194,20 @@ class Ticket(models.Model):
     )
     resolution_summary = models.TextField(_("resolution summary"), blank=True)
 
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SLA policy"),
+    )
+    response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolve_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    sla_paused_at = models.DateTimeField(_("resolution clock paused since"), null=True, blank=True)
+    response_breached = models.BooleanField(_("first response late"), default=False)
+    resolve_breached = models.BooleanField(_("resolution late"), default=False)
+
     reported_at = models.DateTimeField(_("reported"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
@@ -233,6 +247,8 @@ class Ticket(models.Model):
             models.Index(fields=["kind", "-reported_at"], name="ticket_kind_idx"),
             models.Index(fields=["organisation", "-reported_at"], name="ticket_org_idx"),
             models.Index(fields=["category", "-reported_at"], name="ticket_category_idx"),
+            models.Index(fields=["response_due_at"], name="ticket_response_due_idx"),
+            models.Index(fields=["resolve_due_at"], name="ticket_resolve_due_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -17,6 +17,7 @@ from sigap.accounts.models import User
 from sigap.core import clock
 from sigap.core.errors import Conflict, InvalidTransition, ValidationFailed
 from sigap.routing.models import SupportGroup
+from sigap.sla.clocks import clock_changes, clock_first_response
 from sigap.tickets.choices import (
     TRANSITIONS,
     Action,
@@ -77,13 +78,16 @@ def _apply(
     updates: dict[str, Any],
     body: str = "",
 ) -> Ticket:
-    """Write `updates` plus the action's target status and one timeline entry."""
+    """Write `updates` plus the action's target status, the SLA clocks' changes that
+    follow from them, and one timeline entry."""
+    now = clock.now()
     updates = {"status": TRANSITIONS[action][1], **updates}
+    updates |= clock_changes(ticket, updates, now)
     before = {name: plain_value(getattr(ticket, name)) for name in updates}
     for name, value in updates.items():
         setattr(ticket, name, value)
     ticket.version += 1
-    ticket.updated_at = clock.now()
+    ticket.updated_at = now
     ticket.save(update_fields=[*updates, "version", "updated_at"])
     changes = {
         name: [before[name], plain_value(getattr(ticket, name))]
@@ -324,6 +328,9 @@ def _append(
         ticket.first_response_at = now
         fields.append("first_response_at")
         changes["first_response_at"] = [None, now.isoformat()]
+        for name in clock_first_response(ticket, now):
+            fields.append(name)
+            changes[name] = [False, True]
     ticket.updated_at = now
     ticket.version += 1
     ticket.save(update_fields=fields)

@@ -1,0 +1,121 @@
+"""A ticket's SLA clocks: deadlines set at logging, paused while it waits for the
+customer or a vendor, stopped by the first response and by resolution.
+
+The ticket services call these inside their own transaction and save the fields
+they return, so every change of a deadline is on the timeline with the transition
+that caused it. Breaches found when a clock stops are recorded (`SlaBreach`) with
+when the target ran out and by how much working time; a ticket stays breached once
+it was, whatever happens after.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sigap.core import reference
+from sigap.sla import business_time
+from sigap.sla.choices import Clock
+from sigap.sla.models import SlaBreach, SlaPolicy
+from sigap.sla.selectors import calendar_get
+from sigap.tickets.choices import PendingReason, Status
+
+# Waiting for these does not count against the desk.
+PAUSING = frozenset({PendingReason.CUSTOMER, PendingReason.VENDOR})
+
+_policies = reference.Table(
+    lambda: {p.pk: p for p in SlaPolicy.objects.select_related("calendar")},
+    watch=(SlaPolicy,),
+)
+
+
+def policy_for(*, kind: str, priority: int, tier: str, category) -> SlaPolicy | None:
+    """The most specific active policy: category beats tier beats kind; blank matches all."""
+    categories = {category.pk, category.parent_id} if category is not None else set()
+    best, best_score = None, -1
+    for policy in _policies.rows().values():
+        if not policy.is_active or policy.priority != priority or policy.kind not in ("", kind):
+            continue
+        if policy.tier not in ("", tier) or (
+            policy.category_id is not None and policy.category_id not in categories
+        ):
+            continue
+        score = 4 * (policy.category_id is not None) + 2 * bool(policy.tier) + bool(policy.kind)
+        if score > best_score:
+            best, best_score = policy, score
+    return best
+
+
+def clock_start(ticket, now: datetime) -> None:
+    """Set the ticket's policy and deadlines (before it is first saved)."""
+    tier = ticket.organisation.tier if ticket.organisation_id else ""
+    policy = policy_for(
+        kind=ticket.kind, priority=ticket.priority, tier=tier, category=ticket.category
+    )
+    ticket.sla_policy = policy
+    if policy is None:
+        return
+    calendar = calendar_get(policy.calendar.code)
+    ticket.response_due_at = business_time.add(
+        calendar, now, timedelta(minutes=policy.response_minutes)
+    )
+    ticket.resolve_due_at = business_time.add(
+        calendar, now, timedelta(minutes=policy.resolve_minutes)
+    )
+
+
+def clock_changes(ticket, updates: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The SLA fields a transition to `updates` changes: a wait for the customer or a
+    vendor pauses the resolution clock, and so does resolution; leaving the pause
+    pushes the deadline by the working time it lasted. Resolving checks the target."""
+    if ticket.sla_policy_id is None or ticket.resolve_due_at is None:
+        return {}
+    status = updates.get("status", ticket.status)
+    reason = updates.get("pending_reason", ticket.pending_reason)
+    pausing = status == Status.RESOLVED or (status == Status.PENDING and reason in PAUSING)
+    changes: dict[str, Any] = {}
+    paused_at = ticket.sla_paused_at
+    if status == Status.RESOLVED:
+        stopped = paused_at or now  # a clock paused before resolution stopped then
+        if stopped > ticket.resolve_due_at and not ticket.resolve_breached:
+            _breach(ticket, Clock.RESOLUTION, ticket.resolve_due_at, stopped)
+            changes["resolve_breached"] = True
+    if paused_at is None and pausing:
+        changes["sla_paused_at"] = now
+    elif paused_at is not None and not pausing:
+        calendar = _calendar(ticket)
+        waited = business_time.between(calendar, paused_at, now)
+        changes["resolve_due_at"] = business_time.add(calendar, ticket.resolve_due_at, waited)
+        changes["sla_paused_at"] = None
+    return changes
+
+
+def clock_first_response(ticket, now: datetime) -> list[str]:
+    """Stop the response clock at the first public response; the fields it changed."""
+    if ticket.response_due_at is None or now <= ticket.response_due_at:
+        return []
+    if ticket.response_breached:
+        return []
+    _breach(ticket, Clock.RESPONSE, ticket.response_due_at, now)
+    ticket.response_breached = True
+    return ["response_breached"]
+
+
+def _calendar(ticket) -> business_time.Calendar:
+    policy = _policies.get(ticket.sla_policy_id) or SlaPolicy.objects.select_related(
+        "calendar"
+    ).get(pk=ticket.sla_policy_id)
+    return calendar_get(policy.calendar.code)
+
+
+def _breach(ticket, clock: str, due_at: datetime, stopped_at: datetime) -> None:
+    calendar = _calendar(ticket)
+    SlaBreach.objects.get_or_create(
+        ticket=ticket,
+        clock=clock,
+        defaults={
+            "due_at": due_at,
+            "stopped_at": stopped_at,
+            "late_by": business_time.between(calendar, due_at, stopped_at),
+        },
+    )
