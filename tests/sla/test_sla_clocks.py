@@ -122,3 +122,48 @@ def test_a_late_resolution_is_recorded_in_working_time_and_shown_by_the_api(agen
     detail = api_client(agent).get(f"/api/v1/tickets/{ticket.number}").json()
     assert detail["resolve_due_at"].startswith("2026-11-30T04:00:00")  # 11:00 WIB in UTC
     assert [(b["clock"], b["late_by_minutes"]) for b in detail["breaches"]] == [("resolution", 120)]
+
+
+@pytest.mark.django_db
+def test_a_priority_raised_half_way_brings_the_deadline_forward_and_says_why(agent):
+    with at(wib(2026, 11, 23, 9, 0)):  # Monday; priority 4: resolution in 72 working hours
+        ticket = ticket_start(ticket=TicketFactory(impact="low", urgency="medium"), by=agent)
+    assert ticket.priority == 4
+    office = calendar_get("office")
+    assert ticket.resolve_due_at == add(office, wib(2026, 11, 23, 9, 0), timedelta(hours=72))
+    with at(wib(2026, 11, 24, 10, 0)):
+        answer = api_client(agent).post(
+            f"/api/v1/tickets/{ticket.number}/priority",
+            {"impact": "medium", "urgency": "high", "reason": "Armada berhenti beroperasi"},
+            content_type="application/json",
+        )
+    assert answer.status_code == 200, answer.content
+    detail = answer.json()
+    assert detail["priority"] == 2 and detail["impact"] == "medium"
+    ticket.refresh_from_db()
+    # Priority 2: 24 working hours, counted on the same calendar from the logging.
+    assert ticket.resolve_due_at == add(office, wib(2026, 11, 23, 9, 0), timedelta(hours=24))
+    entry = ticket.entries.get(kind="change")
+    assert entry.body == "Armada berhenti beroperasi" and entry.actor == agent
+    assert entry.changes["priority"] == [4, 2] and "resolve_due_at" in entry.changes
+
+
+@pytest.mark.django_db
+def test_only_staff_change_a_priority_and_always_with_a_reason(agent):
+    ticket = TicketFactory()
+    staff = api_client(agent)
+    no_reason = staff.post(
+        f"/api/v1/tickets/{ticket.number}/priority",
+        {"impact": "high", "urgency": "high", "reason": ""},
+        content_type="application/json",
+    )
+    assert no_reason.status_code == 422
+    customer = UserFactory(role="customer", organisation=ticket.organisation)
+    refused = api_client(customer).post(
+        f"/api/v1/tickets/{ticket.number}/priority",
+        {"impact": "high", "urgency": "high", "reason": "urgent"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.priority == 3

@@ -443,3 +443,29 @@ def ticket_comment(request: HttpRequest, number: str, payload: CommentIn):
             ticket=ticket, by=user, body=payload.body, public=payload.public, via=Via.API
         )
     return HttpStatus(201, _entry(entry))
+
+
+class PriorityIn(Schema):
+    impact: Level
+    urgency: Level
+    reason: str = Field(min_length=1, description="why the priority changes")
+    expected_version: int | None = None
+
+
+@router.post("/tickets/{number}/priority", response=TicketDetail)
+def ticket_reprioritise(request: HttpRequest, number: str, payload: PriorityIn):
+    """Override impact and urgency (support staff): the priority follows the matrix and
+    the SLA deadlines follow the priority; the reason is on the timeline."""
+    user: User = request.auth
+    require_staff(user)
+    ticket = selectors.ticket_get(user=user, number=number)
+    services.ticket_reprioritise(
+        ticket=ticket,
+        by=user,
+        impact=payload.impact,
+        urgency=payload.urgency,
+        reason=payload.reason,
+        via=Via.API,
+        expected_version=payload.expected_version,
+    )
+    return _detail(user, selectors.ticket_get(user=user, number=number))

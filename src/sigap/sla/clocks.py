@@ -119,3 +119,41 @@ def _breach(ticket, clock: str, due_at: datetime, stopped_at: datetime) -> None:
             "late_by": business_time.between(calendar, due_at, stopped_at),
         },
     )
+
+
+def clock_reprioritised(ticket, now: datetime) -> dict[str, Any]:
+    """The deadlines after a change of priority (set on `ticket` already). With the
+    same calendar, each running clock's deadline moves by the change of target, so
+    time already paused stays credited; on another calendar they are counted again
+    from the ticket's logging. A stopped clock (answered, resolved) is not moved."""
+    old = _policies.get(ticket.sla_policy_id) if ticket.sla_policy_id else None
+    tier = ticket.organisation.tier if ticket.organisation_id else ""
+    new = policy_for(
+        kind=ticket.kind, priority=ticket.priority, tier=tier, category=ticket.category
+    )
+    if new is None or (old is not None and new.pk == old.pk):
+        return {}
+    calendar = calendar_get(new.calendar.code)
+    same_calendar = old is not None and old.calendar_id == new.calendar_id
+    changes: dict[str, Any] = {"sla_policy": new}
+    for due_field, stopped, old_minutes, new_minutes in (
+        (
+            "response_due_at",
+            ticket.first_response_at,
+            old and old.response_minutes,
+            new.response_minutes,
+        ),
+        ("resolve_due_at", ticket.resolved_at, old and old.resolve_minutes, new.resolve_minutes),
+    ):
+        due = getattr(ticket, due_field)
+        if stopped is not None:
+            continue
+        if same_calendar and due is not None:
+            changes[due_field] = business_time.add(
+                calendar, due, timedelta(minutes=new_minutes - old_minutes)
+            )
+        else:
+            changes[due_field] = business_time.add(
+                calendar, ticket.reported_at, timedelta(minutes=new_minutes)
+            )
+    return changes
