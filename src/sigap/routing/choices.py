@@ -9,3 +9,11 @@ class SupportLevel(models.TextChoices):
     L2 = "l2", _("Second line")
     L3 = "l3", _("External line (vendor)")
     MANAGEMENT = "management", _("Management")
+
+
+class Assignment(models.TextChoices):
+    """How a ticket that reaches a group finds its assignee."""
+
+    MANUAL = "manual", _("Someone in the group takes it")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    FEWEST_OPEN = "fewest_open", _("Whoever has the fewest open tickets")

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from sigap.routing.choices import SupportLevel
+from sigap.routing.choices import Assignment, SupportLevel
 
 
 class SupportGroup(models.Model):
@@ -15,6 +15,18 @@ class SupportGroup(models.Model):
     level = models.CharField(_("support level"), max_length=16, choices=SupportLevel.choices)
     is_vendor = models.BooleanField(_("external vendor"), default=False)
     email = models.EmailField(_("e-mail"), blank=True)
+    assignment = models.CharField(
+        _("assignment"), max_length=16, choices=Assignment.choices, default=Assignment.MANUAL
+    )
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("last assigned"),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

@@ -17,6 +17,7 @@ from sigap.accounts.models import User
 from sigap.core import clock
 from sigap.core.errors import Conflict, InvalidTransition, ValidationFailed
 from sigap.routing.models import SupportGroup
+from sigap.routing.services import assignee_pick
 from sigap.sla.choices import Level
 from sigap.sla.clocks import clock_changes, clock_first_response, clock_reprioritised
 from sigap.sla.services import priority_for
@@ -140,9 +141,11 @@ def ticket_assign(
             fields={"assignee": _("Required.")},
         )
     group = group or ticket.support_group
-    updates: dict[str, Any] = {"support_group": group, "assignee": assignee}
     if assignee is not None:
         _check_assignable(assignee, group)
+    elif group is not None:
+        assignee = assignee_pick(group)  # the group's rule, when it has one
+    updates: dict[str, Any] = {"support_group": group, "assignee": assignee}
     return _apply(ticket, action=Action.ASSIGN, by=by, via=via, updates=updates)
 
 
@@ -209,7 +212,7 @@ def ticket_escalate(
     updates = {
         "support_group": group,
         "support_level": group.level,
-        "assignee": None,
+        "assignee": assignee_pick(group),  # None: someone in the group takes it
         "escalated_at": clock.now(),
     }
     return _apply(ticket, action=Action.ESCALATE, by=by, via=via, updates=updates, body=reason)
