@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.db import DEFAULT_DB_ALIAS
 
+from tests.conftest import require_installed
 from tests.portal.helpers import portal_mounted
 
 __all__ = ["portal_mounted"]
@@ -29,22 +30,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _missing(what: str) -> None:
-    message = f"browser tests need {what}"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def browser(django_db_blocker) -> Iterator:
     if not CHROMIUM.exists():
-        _missing(f"Debian's chromium at {CHROMIUM} (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright package (pip install playwright)")
+        require_installed(f"Debian's chromium at {CHROMIUM} (apt-get install -y chromium)")
     from django.db import connections
+    from playwright.sync_api import sync_playwright  # a test extra: always installed
 
     original = connections[DEFAULT_DB_ALIAS]
     # The database as the migrations left it, which serialized_rollback reloads before

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:  # conftest.browser says the same, failing under CI
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("browser tests need the playwright package", allow_module_level=True)
+from playwright.sync_api import Page, expect
 
 from sigap.tickets.models import Attachment, Ticket
 from tests.factories import VehicleFactory
