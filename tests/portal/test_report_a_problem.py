@@ -18,6 +18,7 @@ def report(client, **fields):
         "submission": str(uuid.uuid4()),
         "category": "gps_unit.not_updating",
         "vehicle": "",
+        "scope": "one",
         "description": "Posisi tidak berubah sejak pagi.",
         **fields,
     }
@@ -124,3 +125,20 @@ def test_a_failure_while_storing_leaves_no_half_written_ticket(portal, settings,
         report(portal, documents=[photo])
     assert Ticket.objects.count() == 0
     assert Attachment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_whole_fleet_on_the_road_gone_silent_is_proposed_critical(portal, customer, vehicle):
+    report(portal, vehicle=vehicle.pk, scope="all", moving="yes")
+    ticket = Ticket.objects.get()
+    assert (ticket.impact, ticket.urgency, ticket.priority) == ("high", "high", 1)
+
+
+@pytest.mark.django_db
+def test_one_parked_vehicle_is_proposed_low_and_the_scope_must_be_said(portal, vehicle):
+    refused = report(portal, vehicle=vehicle.pk, scope="")
+    assert refused.status_code == 200 and b"Say how many vehicles are affected." in refused.content
+    assert not Ticket.objects.exists()
+    report(portal, vehicle=vehicle.pk, scope="one", moving="no")
+    ticket = Ticket.objects.get()
+    assert (ticket.impact, ticket.urgency, ticket.priority) == ("low", "medium", 4)

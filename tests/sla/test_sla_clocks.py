@@ -114,7 +114,7 @@ def test_a_late_resolution_is_recorded_in_working_time_and_shown_by_the_api(agen
     # Thursday 09:00 plus 24 working hours: Thursday 8 h, Friday 9 h, Saturday 4 h and
     # Monday 08:00-11:00.
     with at(wib(2026, 11, 26, 9, 0)):
-        ticket = ticket_start(ticket=TicketFactory(), by=agent)
+        ticket = ticket_start(ticket=TicketFactory(impact="medium", urgency="medium"), by=agent)
     assert ticket.resolve_due_at == wib(2026, 11, 30, 11, 0)
     with at(wib(2026, 11, 30, 13, 0)):
         ticket = resolve(ticket, agent)
@@ -150,7 +150,7 @@ def test_a_priority_raised_half_way_brings_the_deadline_forward_and_says_why(age
 
 @pytest.mark.django_db
 def test_only_staff_change_a_priority_and_always_with_a_reason(agent):
-    ticket = TicketFactory()
+    ticket = TicketFactory(impact="medium", urgency="medium")
     staff = api_client(agent)
     no_reason = staff.post(
         f"/api/v1/tickets/{ticket.number}/priority",

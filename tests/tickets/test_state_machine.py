@@ -31,7 +31,9 @@ def test_a_ticket_is_logged_new_with_first_line_and_a_priority(ticket):
     assert ticket.status == Status.NEW
     assert ticket.support_group.code == "customer_support"
     assert ticket.support_level == "l1"
-    assert ticket.priority == 3  # medium x medium
+    # Proposed: one vehicle of a standard customer (low impact), a unit not updating
+    # on a vehicle not said to be moving (medium urgency).
+    assert (ticket.impact, ticket.urgency, ticket.priority) == ("low", "medium", 4)
     assert ticket.reported_at == T0
 
 

@@ -21,6 +21,7 @@ from sigap.customers.models import Contact, Unit, Vehicle
 from sigap.customers.validators import normalise_imei, normalise_phone, normalise_plate
 from sigap.routing.models import SupportGroup
 from sigap.sla.choices import Level
+from sigap.sla.proposal import Scope
 from sigap.tickets import creation, selectors, services
 from sigap.tickets.choices import Action, Channel, Kind, Status, Via
 from sigap.tickets.models import Cause, Entry, Ticket
@@ -40,8 +41,13 @@ class TicketIn(Schema):
     plate: str | None = None
     imei: str | None = None
     cause: str | None = Field(None, description="cause code")
-    impact: Level = Level.MEDIUM
-    urgency: Level = Level.MEDIUM
+    impact: Level | None = Field(None, description="support staff only; proposed when left out")
+    urgency: Level | None = Field(None, description="support staff only; proposed when left out")
+    scope: Scope | None = Field(
+        None, description="how much of the fleet is touched: one, several or all vehicles"
+    )
+    vehicles: int | None = Field(None, ge=1, description="how many vehicles, if known")
+    moving: bool | None = Field(None, description="whether the vehicle is on the road now")
     external_id: str | None = Field(
         None, max_length=255, description="the sender's own id; a retry with it is not doubled"
     )
@@ -269,6 +275,14 @@ def ticket_create(
                 _("There is no cause %s.") % payload.cause,
                 fields={"cause": _("Unknown cause code.")},
             )
+    if user.is_customer and (payload.impact or payload.urgency):
+        raise ValidationFailed(
+            _(
+                "The desk sets impact and urgency. Say how many vehicles are affected "
+                "(scope) and whether the vehicle is moving."
+            ),
+            fields={"impact" if payload.impact else "urgency": _("Not for customers.")},
+        )
     contact = _contact(user, payload)
     vehicle = unit = None
     if payload.plate:
@@ -303,6 +317,9 @@ def ticket_create(
         unit=unit,
         impact=payload.impact,
         urgency=payload.urgency,
+        scope=payload.scope,
+        vehicles=payload.vehicles,
+        moving=payload.moving,
         by=user,
     )
     if not intake.created:  # a retry: answer with the ticket as it is now

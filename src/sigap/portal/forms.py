@@ -22,6 +22,7 @@ from sigap.customers.validators import normalise_plate
 from sigap.portal.access import may_use_portal, may_write
 from sigap.portal.choices import REQUESTS, RequestType
 from sigap.portal.selectors import incident_categories, portal_vehicles
+from sigap.sla.proposal import Scope
 from sigap.tickets.attachments import AttachmentIn
 from sigap.tickets.models import Category
 
@@ -122,11 +123,37 @@ class ReportProblemForm(SubmissionForm):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("How many of your vehicles are affected?"),
+        choices=Scope.choices,
+        initial=Scope.ONE,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Say how many vehicles are affected.")},
+    )
+    moving = forms.TypedChoiceField(
+        label=gettext_lazy("Is the vehicle on the road now?"),
+        choices=[
+            ("", gettext_lazy("I don't know")),
+            ("yes", gettext_lazy("Yes")),
+            ("no", gettext_lazy("No")),
+        ],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
     documents = DocumentsField(
         label=gettext_lazy("Screenshots or photos (optional)"),
     )
 
-    field_order = ["category", "vehicle", "description", "documents", "submission"]
+    field_order = [
+        "category",
+        "vehicle",
+        "scope",
+        "moving",
+        "description",
+        "documents",
+        "submission",
+    ]
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)

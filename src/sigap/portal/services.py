@@ -38,6 +38,8 @@ def _log(
     vehicle: Vehicle | None,
     documents: Sequence[AttachmentIn],
     cause_code: str | None = None,
+    scope: str | None = None,
+    moving: bool | None = None,
 ) -> Ticket:
     with transaction.atomic():
         intake = creation.ticket_intake(
@@ -51,6 +53,8 @@ def _log(
             organisation=user.organisation,
             contact=user.contact,
             vehicle=vehicle,
+            scope=scope,
+            moving=moving,
             by=user,
         )
         if intake.created:  # a repeated submission stored its files the first time
@@ -67,8 +71,11 @@ def portal_report_problem(
     vehicle: Vehicle | None,
     description: str,
     documents: Sequence[AttachmentIn] = (),
+    scope: str | None = None,
+    moving: bool | None = None,
 ) -> Ticket:
-    """Log an incident the customer reported."""
+    """Log an incident the customer reported, with how much of the fleet it touches
+    and whether the vehicle is moving, from which Sigap proposes its priority."""
     title = f"{category.name} - {vehicle.plate}" if vehicle else category.name
     return _log(
         user=user,
@@ -79,6 +86,8 @@ def portal_report_problem(
         description=description,
         vehicle=vehicle,
         documents=documents,
+        scope=scope,
+        moving=moving,
     )
 
 

@@ -91,6 +91,8 @@ def report_problem(request: HttpRequest) -> HttpResponse:
                 submission=data["submission"],
                 category=data["category"],
                 vehicle=data["vehicle"],
+                scope=data["scope"],
+                moving=data["moving"],
                 description=data["description"],
                 documents=form.documents(),
             )

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from sigap.core import reference
-from sigap.sla.choices import DEFAULT_MATRIX
+from sigap.core.errors import ValidationFailed
+from sigap.sla.choices import DEFAULT_MATRIX, Level
 from sigap.sla.models import PriorityRule
 
 _matrix = reference.Table(
@@ -11,6 +14,16 @@ _matrix = reference.Table(
     },
     watch=(PriorityRule,),
 )
+
+
+def levels_check(*, impact: str, urgency: str) -> None:
+    errors = {
+        field: _("Choose one of: %(choices)s.") % {"choices": ", ".join(Level.values)}
+        for field, value in (("impact", impact), ("urgency", urgency))
+        if value not in Level.values
+    }
+    if errors:
+        raise ValidationFailed(_("Impact and urgency are high, medium or low."), fields=errors)
 
 
 def priority_for(*, impact: str, urgency: str) -> int:

@@ -15,9 +15,9 @@ from sigap.core.errors import ValidationFailed
 from sigap.customers.models import Contact, Organisation, Unit, Vehicle
 from sigap.routing.choices import SupportLevel
 from sigap.routing.selectors import support_group_by_code
-from sigap.sla.choices import Level
 from sigap.sla.clocks import clock_start
-from sigap.sla.services import priority_for
+from sigap.sla.proposal import propose
+from sigap.sla.services import levels_check, priority_for
 from sigap.tickets.choices import NUMBER_PREFIX, Channel, EntryKind, Kind, Status
 from sigap.tickets.models import Category, Cause, Entry, Ticket, TicketSequence
 from sigap.tickets.timeline import plain_value, record_entry
@@ -116,14 +116,21 @@ def ticket_log(
     vehicle: Vehicle | None = None,
     unit: Unit | None = None,
     cause: Cause | None = None,
-    impact: str = Level.MEDIUM,
-    urgency: str = Level.MEDIUM,
+    impact: str | None = None,
+    urgency: str | None = None,
+    scope: str | None = None,
+    vehicles: int | None = None,
+    moving: bool | None = None,
     external_ref: str | None = None,
     follow_up_of: Ticket | None = None,
 ) -> tuple[Ticket, Entry]:
     """Log a ticket: number it, prioritise it, put it with first line. Returns the
     ticket and its first timeline entry, which a caller answering with the whole
-    ticket then need not read back."""
+    ticket then need not read back.
+
+    Impact and urgency not given are proposed (`sla.proposal`) from how much of the
+    fleet the ticket touches (`scope`, or a count of `vehicles`), the organisation's
+    tier, the category and whether the vehicle is `moving`."""
     if kind not in Kind.values:
         raise ValidationFailed(_("Unknown ticket kind."), fields={"kind": kind})
     if channel not in Channel.values:
@@ -147,6 +154,22 @@ def ticket_log(
     if errors:
         raise ValidationFailed(_("The ticket cannot be logged as given."), fields=errors)
 
+    proposal = None
+    if impact is None or urgency is None:
+        fleet = None
+        if scope is None and vehicles and vehicles > 1 and organisation is not None:
+            fleet = organisation.vehicles.filter(is_active=True).count()
+        proposal = propose(
+            category=category,
+            tier=organisation.tier if organisation is not None else "",
+            scope=scope,
+            vehicles=vehicles,
+            fleet=fleet,
+            moving=moving,
+        )
+        impact = impact or proposal.impact
+        urgency = urgency or proposal.urgency
+    levels_check(impact=impact, urgency=urgency)
     priority = priority_for(impact=impact, urgency=urgency)
     first_line = support_group_by_code(FIRST_LINE_GROUP)
     now = clock.now()
@@ -175,6 +198,12 @@ def ticket_log(
     )
     clock_start(ticket, now)
     ticket.save()
+    changes = {
+        name: [None, plain_value(getattr(ticket, name))]
+        for name in ("kind", "category", "channel", "impact", "urgency", "priority", "status")
+    }
+    if proposal is not None:
+        changes["proposed"] = [None, list(proposal.basis)]
     entry = record_entry(
         ticket,
         kind=EntryKind.CREATED,
@@ -182,10 +211,7 @@ def ticket_log(
         via=channel,
         body=description,
         public=True,
-        changes={
-            name: [None, plain_value(getattr(ticket, name))]
-            for name in ("kind", "category", "channel", "impact", "urgency", "priority", "status")
-        },
+        changes=changes,
     )
     _number(ticket)
     return ticket, entry

@@ -57,6 +57,18 @@ class Category(Bilingual):
         related_name="+",
         verbose_name=_("second-line group"),
     )
+    urgency = models.CharField(
+        _("urgency"),
+        max_length=8,
+        choices=Level.choices,
+        default=Level.MEDIUM,
+        help_text=_("Proposed for a ticket of this category when whoever logs it does not say."),
+    )
+    urgent_when_moving = models.BooleanField(
+        _("urgent while the vehicle is moving"),
+        default=False,
+        help_text=_("A ticket about a vehicle on the road is proposed as high urgency."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -65,6 +65,32 @@ CATEGORIES = [
     ("other.general", "Other question", "Pertanyaan lain", "both", "customer_support"),
 ]
 
+# The urgency proposed for each category's tickets, and the categories whose tickets
+# are urgent while the vehicle is on the road: a silent unit on a moving truck is
+# lost tracking now, an invoice copy can wait. Unlisted categories are medium.
+URGENCY = {
+    "gps_unit.installation": "low",
+    "gps_unit.removal": "low",
+    "gps_unit.relocation": "low",
+    "optional_feature.request": "low",
+    "application.request": "low",
+    "payment": "low",
+    "payment.invoice": "low",
+    "payment.confirmation": "low",
+    "account.data_change": "low",
+    "other.general": "low",
+}
+URGENT_WHEN_MOVING = {"gps_unit", "gps_unit.not_updating", "gps_unit.damaged"}
+
+
+def seed_urgency(apps, schema_editor=None) -> None:
+    Category = apps.get_model("tickets", "Category")
+    for category in Category.objects.all():
+        category.urgency = URGENCY.get(category.code, "medium")
+        category.urgent_when_moving = category.code in URGENT_WHEN_MOVING
+        category.save(update_fields=["urgency", "urgent_when_moving"])
+
+
 # code, English, Indonesian, categories it applies to
 CAUSES = [
     (

@@ -18,9 +18,8 @@ from sigap.core import clock
 from sigap.core.errors import Conflict, InvalidTransition, ValidationFailed
 from sigap.routing.models import SupportGroup
 from sigap.routing.services import assignee_pick
-from sigap.sla.choices import Level
 from sigap.sla.clocks import clock_changes, clock_first_response, clock_reprioritised
-from sigap.sla.services import priority_for
+from sigap.sla.services import levels_check, priority_for
 from sigap.tickets.choices import (
     TRANSITIONS,
     Action,
@@ -358,13 +357,7 @@ def ticket_reprioritise(
     """Staff override impact and urgency: the priority follows the matrix and the SLA
     deadlines follow the priority. The override and its reason are on the timeline."""
     reason = _require(reason, "reason", _("Say why the priority changes."))
-    errors = {
-        field: _("Choose one of: %(choices)s.") % {"choices": ", ".join(Level.values)}
-        for field, value in (("impact", impact), ("urgency", urgency))
-        if value not in Level.values
-    }
-    if errors:
-        raise ValidationFailed(_("Impact and urgency are high, medium or low."), fields=errors)
+    levels_check(impact=impact, urgency=urgency)
     fresh = (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("category", "organisation")
