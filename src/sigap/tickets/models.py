@@ -253,6 +253,12 @@ class Ticket(models.Model):
         ordering = ["-reported_at", "-id"]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
+        permissions = [
+            (
+                "import_history",
+                _("Can bring in tickets from the old system, with their own timestamps"),
+            ),
+        ]
         indexes = [
             models.Index(fields=["-reported_at", "-id"], name="ticket_reported_idx"),
             models.Index(fields=["status", "-reported_at"], name="ticket_status_idx"),
