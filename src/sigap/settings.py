@@ -169,6 +169,10 @@ STORAGES = {
 # Channels (README lists them). Secrets may also come from a file: NAME_FILE.
 SIGAP_ATTACHMENT_MAX_BYTES = env_int("SIGAP_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=0)
 SIGAP_SUPPORT_EMAIL = env_str("SIGAP_SUPPORT_EMAIL", "support@sigap.localhost")
+# Where Sigap is reached from outside, for the links in its e-mails (a vendor's link).
+SIGAP_BASE_URL = env_str("SIGAP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a vendor's link to an escalation stays valid.
+SIGAP_VENDOR_LINK_DAYS = env_int("SIGAP_VENDOR_LINK_DAYS", 30, minimum=1)
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = SIGAP_SUPPORT_EMAIL
 EMAIL_BACKEND = "sigap.channels.email.backend.EmailBackend"
 SIGAP_SMTP_URL = Secret(env_secret("SIGAP_SMTP_URL") or "")

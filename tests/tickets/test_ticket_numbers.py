@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
+from sigap.core import claim
 from sigap.core.errors import ValidationFailed
-from sigap.tickets import creation
 from sigap.tickets.creation import ticket_create
 from sigap.tickets.models import Category, Ticket
 from tests.factories import ContactFactory, TicketFactory
@@ -28,7 +28,7 @@ def test_incidents_and_requests_are_numbered_from_separate_sequences():
 @pytest.mark.django_db
 def test_numbering_works_on_a_sqlite_too_old_for_update_returning(monkeypatch):
     # Django allows SQLite 3.31; UPDATE ... RETURNING came with 3.35.
-    monkeypatch.setattr(creation, "update_returning", lambda: False)
+    monkeypatch.setattr(claim, "update_returning", lambda: False)
     assert [TicketFactory().number for _ in range(2)] == ["INC-000001", "INC-000002"]
 
 

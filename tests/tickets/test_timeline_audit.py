@@ -11,7 +11,9 @@ from tests.factories import TicketFactory
 @pytest.mark.django_db
 def test_logging_writes_a_created_entry_with_the_initial_values(agent):
     ticket = TicketFactory(by=agent, impact=Level.HIGH, urgency=Level.HIGH, description="GPS mati")
-    (entry,) = ticket.entries.all()
+    # A priority-1 incident also involves the head of infrastructure (its own entry).
+    entry, involved = ticket.entries.all()
+    assert involved.kind == "escalation" and involved.changes["reason"] == [None, "critical"]
     assert entry.kind == "created"
     assert entry.actor == agent
     assert entry.via == "email"

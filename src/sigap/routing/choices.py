@@ -17,3 +17,17 @@ class Assignment(models.TextChoices):
     MANUAL = "manual", _("Someone in the group takes it")
     ROUND_ROBIN = "round_robin", _("Round robin")
     FEWEST_OPEN = "fewest_open", _("Whoever has the fewest open tickets")
+
+
+class EscalationKind(models.TextChoices):
+    FUNCTIONAL = "functional", _("Functional (second line)")
+    MANAGEMENT = "management", _("Management")
+    VENDOR = "vendor", _("Vendor (third line)")
+
+
+class EscalationReason(models.TextChoices):
+    MANUAL = "manual", _("Asked for")
+    SLA = "sla", _("Resolution clock passed its share")
+    BREACH = "breach", _("Second line breached the target")
+    CRITICAL = "critical", _("Priority-1 incident")
+    UNACKNOWLEDGED = "unacknowledged", _("Not acknowledged after reminders")

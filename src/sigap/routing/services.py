@@ -12,19 +12,32 @@ from sigap.tickets.choices import OPEN_STATUSES
 
 def assignee_pick(group: SupportGroup) -> User | None:
     """The member the group's rule gives the next ticket to, or None (manual, or no
-    active member). Call inside the transaction that assigns: round robin locks the
-    group's row, so two tickets arriving at once go to two people."""
-    if group.assignment == Assignment.MANUAL:
-        return None
+    active member). Call inside the transaction that assigns."""
+    (chosen,) = assignees_pick(group, 1)
+    return None if chosen is None else User.objects.get(pk=chosen)
+
+
+def assignees_pick(group: SupportGroup, count: int) -> list[int | None]:
+    """The ids of the members the group's rule gives its next `count` tickets to (None
+    each when the group assigns by hand or has no active member). Round robin locks the
+    group's row, so tickets arriving at once from two places go to different people."""
+    if group.assignment == Assignment.MANUAL or count < 1:
+        return [None] * count
     members = group.members.filter(is_active=True).order_by("id")
     if group.assignment == Assignment.FEWEST_OPEN:
-        return (
+        load = dict(
             members.annotate(
                 load=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_STATUSES))
-            )
-            .order_by("load", "id")
-            .first()
+            ).values_list("id", "load")
         )
+        if not load:
+            return [None] * count
+        picks = []
+        for _ in range(count):
+            chosen = min(load, key=lambda pk: (load[pk], pk))
+            load[chosen] += 1
+            picks.append(chosen)
+        return picks
     last = (
         SupportGroup.objects.select_for_update()
         .values_list("last_assigned_id", flat=True)
@@ -32,10 +45,11 @@ def assignee_pick(group: SupportGroup) -> User | None:
     )
     ids = list(members.values_list("id", flat=True))
     if not ids:
-        return None
+        return [None] * count
     following = [pk for pk in ids if last is not None and pk > last]
-    chosen = following[0] if following else ids[0]
+    start = ids.index(following[0]) if following else 0
+    picks = [ids[(start + n) % len(ids)] for n in range(count)]
     # update(), not save(): a pointer that moves on every ticket is not a change of the
     # group an admin made, and must not drop every process's copy of the groups.
-    SupportGroup.objects.filter(pk=group.pk).update(last_assigned_id=chosen)
-    return members.get(pk=chosen)
+    SupportGroup.objects.filter(pk=group.pk).update(last_assigned_id=picks[-1])
+    return picks

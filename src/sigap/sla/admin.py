@@ -56,10 +56,18 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         "calendar",
         "response_minutes",
         "resolve_minutes",
+        "warn_percent",
+        "escalate_percent",
         "is_active",
     )
     list_filter = ("priority", "kind", "tier", "calendar", "is_active")
-    list_editable = ("response_minutes", "resolve_minutes", "is_active")
+    list_editable = (
+        "response_minutes",
+        "resolve_minutes",
+        "warn_percent",
+        "escalate_percent",
+        "is_active",
+    )
 
 
 @admin.register(SlaBreach)

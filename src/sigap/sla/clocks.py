@@ -62,6 +62,29 @@ def clock_start(ticket, now: datetime) -> None:
     ticket.resolve_due_at = business_time.add(
         calendar, now, timedelta(minutes=policy.resolve_minutes)
     )
+    ticket.response_warn_at = _share_used(
+        calendar, ticket.response_due_at, policy.response_minutes, policy.warn_percent
+    )
+    marks = _resolution_marks(calendar, policy, ticket.resolve_due_at)
+    ticket.resolve_warn_at = marks["resolve_warn_at"]
+    # Only a ticket whose category has a second line goes there by itself.
+    ticket.escalate_at = marks["escalate_at"] if ticket.category.support_group_id else None
+
+
+def _share_used(calendar, due: datetime, minutes: int, percent: int | None) -> datetime | None:
+    """When `percent` of a target of `minutes` is used, for a clock that runs out at `due`:
+    counted back from the deadline, so a pause that pushed it pushes this too."""
+    if percent is None:
+        return None
+    left = timedelta(minutes=minutes * (100 - percent) / 100)
+    return business_time.subtract(calendar, due, left)
+
+
+def _resolution_marks(calendar, policy: SlaPolicy, due: datetime) -> dict[str, datetime | None]:
+    return {
+        "resolve_warn_at": _share_used(calendar, due, policy.resolve_minutes, policy.warn_percent),
+        "escalate_at": _share_used(calendar, due, policy.resolve_minutes, policy.escalate_percent),
+    }
 
 
 def clock_changes(ticket, updates: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -77,9 +100,10 @@ def clock_changes(ticket, updates: dict[str, Any], now: datetime) -> dict[str, A
     paused_at = ticket.sla_paused_at
     if status == Status.RESOLVED:
         stopped = paused_at or now  # a clock paused before resolution stopped then
-        if stopped > ticket.resolve_due_at and not ticket.resolve_breached:
+        if stopped > ticket.resolve_due_at:
             _breach(ticket, Clock.RESOLUTION, ticket.resolve_due_at, stopped)
-            changes["resolve_breached"] = True
+            if not ticket.resolve_breached:
+                changes["resolve_breached"] = True
     if paused_at is None and pausing:
         changes["sla_paused_at"] = now
     elif paused_at is not None and not pausing:
@@ -87,18 +111,24 @@ def clock_changes(ticket, updates: dict[str, Any], now: datetime) -> dict[str, A
         waited = business_time.between(calendar, paused_at, now)
         changes["resolve_due_at"] = business_time.add(calendar, ticket.resolve_due_at, waited)
         changes["sla_paused_at"] = None
+        for mark in ("resolve_warn_at", "escalate_at"):  # still to come: pushed as well
+            if getattr(ticket, mark) is not None:
+                changes[mark] = business_time.add(calendar, getattr(ticket, mark), waited)
     return changes
 
 
 def clock_first_response(ticket, now: datetime) -> list[str]:
     """Stop the response clock at the first public response; the fields it changed."""
-    if ticket.response_due_at is None or now <= ticket.response_due_at:
-        return []
-    if ticket.response_breached:
-        return []
-    _breach(ticket, Clock.RESPONSE, ticket.response_due_at, now)
-    ticket.response_breached = True
-    return ["response_breached"]
+    changed = []
+    if ticket.response_warn_at is not None:
+        ticket.response_warn_at = None
+        changed.append("response_warn_at")
+    if ticket.response_due_at is not None and now > ticket.response_due_at:
+        _breach(ticket, Clock.RESPONSE, ticket.response_due_at, now)
+        if not ticket.response_breached:
+            ticket.response_breached = True
+            changed.append("response_breached")
+    return changed
 
 
 def _calendar(ticket) -> business_time.Calendar:
@@ -109,16 +139,20 @@ def _calendar(ticket) -> business_time.Calendar:
 
 
 def _breach(ticket, clock: str, due_at: datetime, stopped_at: datetime) -> None:
+    """Record the breach of a clock that stopped late, or complete the one the sweep
+    recorded while it still ran. A clock breaches once: a later stop (after a reopening)
+    does not move it."""
     calendar = _calendar(ticket)
-    SlaBreach.objects.get_or_create(
+    late_by = business_time.between(calendar, due_at, stopped_at)
+    breach, created = SlaBreach.objects.get_or_create(
         ticket=ticket,
         clock=clock,
-        defaults={
-            "due_at": due_at,
-            "stopped_at": stopped_at,
-            "late_by": business_time.between(calendar, due_at, stopped_at),
-        },
+        defaults={"due_at": due_at, "stopped_at": stopped_at, "late_by": late_by},
     )
+    if not created and breach.stopped_at is None:
+        breach.stopped_at = stopped_at
+        breach.late_by = business_time.between(calendar, breach.due_at, stopped_at)
+        breach.save(update_fields=["stopped_at", "late_by"])
 
 
 def clock_reprioritised(ticket, now: datetime) -> dict[str, Any]:
@@ -156,4 +190,13 @@ def clock_reprioritised(ticket, now: datetime) -> dict[str, Any]:
             changes[due_field] = business_time.add(
                 calendar, ticket.reported_at, timedelta(minutes=new_minutes)
             )
+    # Warnings and the hand-over still to come follow the new deadlines.
+    if "response_due_at" in changes and ticket.response_warn_at is not None:
+        changes["response_warn_at"] = _share_used(
+            calendar, changes["response_due_at"], new.response_minutes, new.warn_percent
+        )
+    if "resolve_due_at" in changes:
+        for mark, moment in _resolution_marks(calendar, new, changes["resolve_due_at"]).items():
+            if getattr(ticket, mark) is not None:
+                changes[mark] = moment
     return changes

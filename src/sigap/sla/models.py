@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +126,23 @@ class SlaPolicy(models.Model):
     )
     response_minutes = models.PositiveIntegerField(_("first response within (minutes)"))
     resolve_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
+    warn_percent = models.PositiveSmallIntegerField(
+        _("warn at (% of the target)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("The assignee and the group are warned when this share of a target is used."),
+    )
+    escalate_percent = models.PositiveSmallIntegerField(
+        _("escalate to second line at (% of the resolution target)"),
+        null=True,
+        blank=True,
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "A ticket still with first line then goes to its category's second-line group. "
+            "Empty: only when someone escalates it."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -147,8 +165,9 @@ class SlaBreach(models.Model):
     )
     clock = models.CharField(_("clock"), max_length=10, choices=Clock.choices)
     due_at = models.DateTimeField(_("was due"))
-    stopped_at = models.DateTimeField(_("stopped at"))
-    late_by = models.DurationField(_("late by (working time)"))
+    # Empty while the clock still runs past its target (found by the sweep).
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    late_by = models.DurationField(_("late by (working time)"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]

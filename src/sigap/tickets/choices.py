@@ -41,6 +41,7 @@ class Via(models.TextChoices):
     API = "api", _("API")
     MONITORING = "monitoring", _("Unit monitoring")
     DESK = "desk", _("Desk")
+    VENDOR = "vendor", _("Vendor's link")
     SYSTEM = "system", _("Sigap")
 
 
@@ -115,3 +116,5 @@ class EntryKind(models.TextChoices):
     COMMENT = "comment", _("Reply")
     NOTE = "note", _("Internal note")
     CALL = "call", _("Phone call")
+    SLA = "sla", _("SLA")
+    ESCALATION = "escalation", _("Escalation")

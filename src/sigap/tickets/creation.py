@@ -10,10 +10,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
-from sigap.core import clock
+from sigap.core import claim, clock
 from sigap.core.errors import ValidationFailed
 from sigap.customers.models import Contact, Organisation, Unit, Vehicle
-from sigap.routing.choices import SupportLevel
+from sigap.routing.choices import EscalationReason, SupportLevel
+from sigap.routing.escalation import management_raise
 from sigap.routing.selectors import support_group_by_code
 from sigap.sla.clocks import clock_start
 from sigap.sla.proposal import propose
@@ -23,11 +24,6 @@ from sigap.tickets.models import Category, Cause, Entry, Ticket, TicketSequence
 from sigap.tickets.timeline import plain_value, record_entry
 
 FIRST_LINE_GROUP = "customer_support"
-
-
-def update_returning() -> bool:
-    """Whether the database has UPDATE ... RETURNING (PostgreSQL; SQLite from 3.35)."""
-    return connection.features.can_return_columns_from_insert
 
 
 def _number(ticket: Ticket) -> None:
@@ -43,7 +39,7 @@ def _number(ticket: Ticket) -> None:
     sequence = TicketSequence._meta.db_table
     update = f"UPDATE {sequence} SET last_value = last_value + 1 WHERE kind = %s"
     with connection.cursor() as cursor:
-        if update_returning():
+        if claim.update_returning():
             cursor.execute(f"{update} RETURNING last_value", [ticket.kind])
         else:
             cursor.execute(update, [ticket.kind])
@@ -213,6 +209,8 @@ def ticket_log(
         public=True,
         changes=changes,
     )
+    if ticket.priority == 1 and ticket.kind == Kind.INCIDENT:
+        management_raise([ticket], reason=EscalationReason.CRITICAL)
     _number(ticket)
     return ticket, entry
 

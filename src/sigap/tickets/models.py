@@ -217,6 +217,11 @@ class Ticket(models.Model):
     response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     resolve_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("resolution clock paused since"), null=True, blank=True)
+    # When the sweep warns that a target is nearly used, and when it hands a ticket
+    # still with first line to second line. Emptied once done, or when not applicable.
+    response_warn_at = models.DateTimeField(_("first response warning at"), null=True, blank=True)
+    resolve_warn_at = models.DateTimeField(_("resolution warning at"), null=True, blank=True)
+    escalate_at = models.DateTimeField(_("escalate to second line at"), null=True, blank=True)
     response_breached = models.BooleanField(_("first response late"), default=False)
     resolve_breached = models.BooleanField(_("resolution late"), default=False)
 
@@ -267,6 +272,9 @@ class Ticket(models.Model):
             models.Index(fields=["category", "-reported_at"], name="ticket_category_idx"),
             models.Index(fields=["response_due_at"], name="ticket_response_due_idx"),
             models.Index(fields=["resolve_due_at"], name="ticket_resolve_due_idx"),
+            models.Index(fields=["response_warn_at"], name="ticket_response_warn_idx"),
+            models.Index(fields=["resolve_warn_at"], name="ticket_resolve_warn_idx"),
+            models.Index(fields=["escalate_at"], name="ticket_escalate_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

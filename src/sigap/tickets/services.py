@@ -11,13 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
 from sigap.core import clock
 from sigap.core.errors import Conflict, InvalidTransition, ValidationFailed
+from sigap.routing.choices import EscalationReason, SupportLevel
+from sigap.routing.escalation import (
+    Handover,
+    escalations_acknowledge_by_work,
+    escalations_end,
+    escalations_record,
+    management_raise,
+)
 from sigap.routing.models import SupportGroup
-from sigap.routing.services import assignee_pick
+from sigap.routing.services import assignee_pick, assignees_pick
 from sigap.sla.clocks import clock_changes, clock_first_response, clock_reprioritised
 from sigap.sla.services import levels_check, priority_for
 from sigap.tickets.choices import (
@@ -157,6 +166,7 @@ def ticket_start(
     if ticket.assignee_id is None:
         _check_assignable(by, None)
         updates["assignee"] = by
+    escalations_acknowledge_by_work(ticket, by)
     return _apply(ticket, action=Action.START, by=by, via=via, updates=updates)
 
 
@@ -208,13 +218,95 @@ def ticket_escalate(
             _("%(number)s is already with %(group)s.") % {"number": ticket.number, "group": group},
             fields={"group": group.code},
         )
+    handover = Handover(ticket.pk, ticket.support_group_id, ticket.support_level, group)
     updates = {
         "support_group": group,
         "support_level": group.level,
         "assignee": assignee_pick(group),  # None: someone in the group takes it
         "escalated_at": clock.now(),
     }
-    return _apply(ticket, action=Action.ESCALATE, by=by, via=via, updates=updates, body=reason)
+    ticket = _apply(ticket, action=Action.ESCALATE, by=by, via=via, updates=updates, body=reason)
+    escalations_record([handover], reason=EscalationReason.MANUAL, by=by, note=reason, entry=False)
+    return ticket
+
+
+def tickets_escalate_to_second_line(ticket_ids: list[int]) -> int:
+    """Hand tickets still with first line to their category's second-line group, as
+    the sweep does when their resolution clock passes its share: the same transition
+    as `ticket_escalate`, written for all of them with a few statements. The caller
+    holds the rows (it claimed them). Returns how many moved."""
+    now = clock.now()
+    rows = list(
+        Ticket.objects.filter(
+            pk__in=ticket_ids,
+            support_level=SupportLevel.L1,
+            status__in=TRANSITIONS[Action.ESCALATE][0],
+            category__support_group__isnull=False,
+        )
+        .exclude(category__support_group__level=SupportLevel.L1)
+        .values(
+            "pk",
+            "status",
+            "support_group_id",
+            "support_level",
+            "assignee_id",
+            "category__support_group_id",
+        )
+    )
+    groups = {g.pk: g for g in SupportGroup.objects.all()}
+    names = dict(
+        User.objects.filter(
+            pk__in={r["assignee_id"] for r in rows if r["assignee_id"]}
+        ).values_list("pk", "username")
+    )
+    by_group: dict[int, list[dict]] = {}
+    for row in rows:
+        by_group.setdefault(row["category__support_group_id"], []).append(row)
+    entries, handovers = [], []
+    moves: dict[tuple[SupportGroup, int | None], list[int]] = {}
+    for group_pk, members in by_group.items():
+        group = groups[group_pk]
+        picks = assignees_pick(group, len(members))
+        names |= dict(User.objects.filter(pk__in=set(picks) - {None}).values_list("pk", "username"))
+        for row, assignee in zip(members, picks, strict=True):
+            moves.setdefault((group, assignee), []).append(row["pk"])
+            before_after = {
+                "status": [row["status"], Status.ASSIGNED.value],
+                "support_group": [
+                    getattr(groups.get(row["support_group_id"]), "code", None),
+                    group.code,
+                ],
+                "support_level": [row["support_level"], group.level],
+                "assignee": [names.get(row["assignee_id"]), names.get(assignee)],
+                "escalated_at": [None, now.isoformat()],
+            }
+            entries.append(
+                Entry(
+                    ticket_id=row["pk"],
+                    kind=EntryKind.TRANSITION,
+                    action=Action.ESCALATE,
+                    at=now,
+                    via=Via.SYSTEM,
+                    body=_("The resolution clock passed its share while with first line."),
+                    changes={k: v for k, v in before_after.items() if v[0] != v[1]},
+                )
+            )
+            handovers.append(
+                Handover(row["pk"], row["support_group_id"], row["support_level"], group)
+            )
+    for (group, assignee), ids in moves.items():  # one statement per group and assignee
+        Ticket.objects.filter(pk__in=ids).update(
+            status=Status.ASSIGNED,
+            support_group=group,
+            support_level=group.level,
+            assignee_id=assignee,
+            escalated_at=now,
+            updated_at=now,
+            version=F("version") + 1,
+        )
+    Entry.objects.bulk_create(entries)
+    escalations_record(handovers, reason=EscalationReason.SLA, by=None, entry=False)
+    return len(handovers)
 
 
 @transaction.atomic
@@ -253,6 +345,7 @@ def ticket_resolve(
         "pending_reason": "",
         "resolved_at": clock.now(),
     }
+    escalations_end(ticket)
     return _apply(
         ticket, action=Action.RESOLVE, by=by, via=via, updates=updates, body=summary.strip()
     )
@@ -293,6 +386,7 @@ def ticket_cancel(
     reason = _require(reason, "reason", _("Say why the ticket is cancelled."))
     ticket = _locked(ticket, Action.CANCEL, expected_version)
     updates = {"pending_reason": "", "cancelled_at": clock.now()}
+    escalations_end(ticket)
     return _apply(ticket, action=Action.CANCEL, by=by, via=via, updates=updates, body=reason)
 
 
@@ -332,9 +426,10 @@ def _append(
         ticket.first_response_at = now
         fields.append("first_response_at")
         changes["first_response_at"] = [None, now.isoformat()]
-        for name in clock_first_response(ticket, now):
-            fields.append(name)
-            changes[name] = [False, True]
+        stopped = clock_first_response(ticket, now)
+        fields.extend(stopped)
+        if "response_breached" in stopped:
+            changes["response_breached"] = [False, True]
     ticket.updated_at = now
     ticket.version += 1
     ticket.save(update_fields=fields)
@@ -397,4 +492,6 @@ def ticket_reprioritise(
     fresh.updated_at = now
     fresh.save(update_fields=[*fields, "version", "updated_at"])
     record_entry(fresh, kind=EntryKind.CHANGE, by=by, via=via, body=reason, changes=changes)
+    if fresh.priority == 1 and fresh.kind == Kind.INCIDENT:
+        management_raise([fresh], reason=EscalationReason.CRITICAL)
     return fresh
