@@ -95,6 +95,10 @@ def sweep(now: datetime | None = None) -> Swept:
             done.breached[clock_name] = _claim_tickets(
                 f"{flag} = %s", [True], f"{flag} = %s AND {where}", [False, *params]
             )
+            # A warning found together with its breach (the sweep did not run for a
+            # while) is not worth telling: the breach says more.
+            late = set(done.breached[clock_name])
+            done.warned[clock_name] = [i for i in done.warned[clock_name] if i not in late]
         handing = _claim_tickets(
             "escalate_at = NULL",
             [],
