@@ -58,3 +58,18 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for Sigap run in another process."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "", safe="")
+    password = quote(db["PASSWORD"] or "", safe="")
+    host, port = db["HOST"] or "localhost", db["PORT"] or 5432
+    return f"postgres://{user}:{password}@{host}:{port}/{db['NAME']}"

@@ -25,6 +25,7 @@ from sigap.tickets.services import (
     ticket_resume,
     ticket_start,
 )
+from tests.conftest import api_client
 from tests.factories import TicketFactory, UserFactory
 from tests.sla.test_sla_clocks import at, wib
 
@@ -126,7 +127,7 @@ def test_time_waiting_for_the_customer_past_the_deadline_is_not_a_breach(ticket,
 
 @pytest.mark.django_db
 def test_at_half_its_target_a_ticket_goes_to_its_second_line_and_is_chased(ticket, desk, told):
-    agent, technician = desk
+    _agent, technician = desk
     technicians = SupportGroup.objects.get(code="technicians")
     assert ticket.escalate_at == wib(2026, 11, 24, 12, 0)
     assert told(wib(2026, 11, 24, 12, 0)).counts()["escalated_to_second_line"] == 1
@@ -230,3 +231,35 @@ def test_two_sweeps_at_the_same_moment_act_once(ticket):
     assert first.counts()["resolution_breaches"] == 1
     assert not any(again.counts().values())
     assert ticket.entries.filter(kind="sla", action="breach").count() == 2  # response, resolution
+
+
+@pytest.mark.django_db
+def test_the_api_shows_a_running_breach_and_escalations_and_takes_acknowledgement(ticket, desk):
+    agent, technician = desk
+    with at(wib(2026, 11, 23, 9, 30)):
+        ticket_escalate(
+            ticket=ticket,
+            by=agent,
+            group=SupportGroup.objects.get(code="technicians"),
+            reason="Unit mati total",
+        )
+    run(wib(2026, 11, 23, 10, 5))
+    url = f"/api/v1/tickets/{ticket.number}"
+    detail = api_client(technician).get(url).json()
+    assert detail["breaches"] == [
+        {
+            "clock": "response",
+            "due_at": "2026-11-23T03:00:00Z",
+            "stopped_at": None,
+            "late_by_minutes": None,
+        }
+    ]
+    (escalation,) = detail["escalations"]
+    assert escalation["to_group"] == "technicians" and escalation["reminders_sent"] == 0
+    assert escalation["by"] == agent.username and escalation["acknowledged_at"] is None
+    ack = f"{url}/escalations/{escalation['id']}/acknowledge"
+    assert api_client(agent).post(ack).status_code == 422  # not in the group
+    answer = api_client(technician).post(ack)
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["escalations"][0]["acknowledged_by"] == technician.username
+    assert api_client(technician).post(f"{url}/escalations/999/acknowledge").status_code == 404

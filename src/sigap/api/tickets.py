@@ -16,13 +16,14 @@ from pydantic import Field
 from sigap.accounts.models import User
 from sigap.api.auth import require_staff
 from sigap.channels.services import reply_to_customer
-from sigap.core.errors import Forbidden, ValidationFailed
+from sigap.core.errors import Forbidden, NotFound, ValidationFailed
 from sigap.customers.models import Contact, Unit, Vehicle
 from sigap.customers.validators import normalise_imei, normalise_phone, normalise_plate
-from sigap.routing.models import SupportGroup
+from sigap.routing import escalation as escalation_service
+from sigap.routing.models import Escalation, SupportGroup
 from sigap.sla.choices import Level
 from sigap.sla.proposal import Scope
-from sigap.tickets import creation, selectors, services
+from sigap.tickets import creation, importing, selectors, services
 from sigap.tickets.choices import Action, Channel, Kind, Status, Via
 from sigap.tickets.models import Cause, Entry, Ticket
 
@@ -51,6 +52,15 @@ class TicketIn(Schema):
     external_id: str | None = Field(
         None, max_length=255, description="the sender's own id; a retry with it is not doubled"
     )
+    # A ticket of the old system with its own lifecycle (permission tickets.import_history).
+    reported_at: datetime | None = Field(None, description="history import: with a time zone")
+    first_response_at: datetime | None = None
+    first_response: str | None = Field(None, description="history import: the reply's text")
+    resolved_at: datetime | None = None
+    resolution_code: str | None = None
+    resolution_summary: str | None = None
+    closed_at: datetime | None = None
+    cancelled_at: datetime | None = None
 
 
 class TicketItem(Schema):
@@ -88,8 +98,29 @@ class EntryOut(Schema):
 class BreachOut(Schema):
     clock: str
     due_at: datetime
-    stopped_at: datetime
-    late_by_minutes: int = Field(description="working time past the target")
+    stopped_at: datetime | None = Field(description="empty while the clock still runs")
+    late_by_minutes: int | None = Field(
+        description="working time past the target; empty while the clock still runs"
+    )
+
+
+class EscalationOut(Schema):
+    id: int
+    kind: str
+    reason: str
+    note: str
+    from_group: str | None
+    from_level: str
+    to_group: str
+    to_level: str
+    by: str | None
+    at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    reminders_sent: int
+    next_reminder_at: datetime | None
+    ended_at: datetime | None
+    vendor_done_at: datetime | None
 
 
 class TicketDetail(TicketItem):
@@ -111,6 +142,7 @@ class TicketDetail(TicketItem):
     resolve_due_at: datetime | None
     sla_paused_at: datetime | None
     breaches: list[BreachOut]
+    escalations: list[EscalationOut] = Field(description="support staff only")
     version: int
     allowed_actions: list[str]
     timeline: list[EntryOut]
@@ -194,15 +226,50 @@ def _detail(user: User, t: Ticket, timeline: list[Entry] | None = None) -> dict[
                 "clock": b.clock,
                 "due_at": b.due_at,
                 "stopped_at": b.stopped_at,
-                "late_by_minutes": int(b.late_by.total_seconds() // 60),
+                "late_by_minutes": (
+                    None if b.late_by is None else int(b.late_by.total_seconds() // 60)
+                ),
             }
             # Read only when there is one to read: most tickets never breach.
             for b in (t.breaches.all() if t.response_breached or t.resolve_breached else ())
         ],
+        "escalations": _escalations(user, t),
         "version": t.version,
         "allowed_actions": [a.value for a in selectors.ticket_actions_for(user=user, ticket=t)],
         "timeline": [_entry(e) for e in timeline],
     }
+
+
+def _username(user: User | None) -> str | None:
+    return user.get_username() if user else None
+
+
+def _escalations(user: User, t: Ticket) -> list[dict[str, Any]]:
+    if not user.is_support_staff or t.pk is None:
+        return []
+    return [
+        {
+            "id": e.pk,
+            "kind": e.kind,
+            "reason": e.reason,
+            "note": e.note,
+            "from_group": e.from_group.code if e.from_group else None,
+            "from_level": e.from_level,
+            "to_group": e.to_group.code,
+            "to_level": e.to_level,
+            "by": _username(e.by),
+            "at": e.at,
+            "acknowledged_at": e.acknowledged_at,
+            "acknowledged_by": _username(e.acknowledged_by),
+            "reminders_sent": e.reminders_sent,
+            "next_reminder_at": e.next_reminder_at,
+            "ended_at": e.ended_at,
+            "vendor_done_at": e.vendor_done_at,
+        }
+        for e in Escalation.objects.filter(ticket=t).select_related(
+            "from_group", "to_group", "by", "acknowledged_by"
+        )
+    ]
 
 
 def _lookup(model, field: str, value: str, normalise, message: str, lookup: str = ""):
@@ -257,10 +324,16 @@ def ticket_create(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
 ):
     """Log an incident or a request. A retry with the same `external_id` (or
-    `Idempotency-Key` header) answers 200 with the ticket already logged."""
+    `Idempotency-Key` header) answers 200 with the ticket already logged.
+
+    With the permission to import history, a ticket of the old system comes with its
+    own `reported_at` (and first response, resolution, closure or cancellation, with
+    time zones): its life is replayed at those times, so its SLA deadlines and breaches
+    are those a live ticket would have."""
     user: User = request.auth
     if user.is_vendor or not (user.is_support_staff or user.is_customer):
         raise Forbidden(_("You may not log tickets."))
+    history = _history(user, payload)
     category = selectors.category_by_code(payload.category)
     if category is None:
         raise ValidationFailed(
@@ -303,7 +376,7 @@ def ticket_create(
         for obj in (vehicle, unit and unit.vehicle)
     ):
         raise ValidationFailed(_("That vehicle or unit is not yours."), fields={"plate": ""})
-    intake = creation.ticket_intake(
+    fields = dict(
         channel=Channel.PORTAL if user.is_customer else payload.channel,
         external_ref=payload.external_id or idempotency_key,
         kind=payload.kind,
@@ -320,15 +393,43 @@ def ticket_create(
         scope=payload.scope,
         vehicles=payload.vehicles,
         moving=payload.moving,
-        by=user,
     )
-    if not intake.created:  # a retry: answer with the ticket as it is now
-        return HttpStatus(
-            200, _detail(user, selectors.ticket_get(user=user, number=intake.ticket.number))
-        )
+    if history is None:
+        intake = creation.ticket_intake(by=user, **fields)
+    else:
+        intake = importing.ticket_import(by=user, history=history, via=Via.API, **fields)
+    if not intake.created or history is not None:
+        # A retry is answered with the ticket as it is now (200); an imported one with
+        # its whole replayed life (201).
+        ticket = selectors.ticket_get(user=user, number=intake.ticket.number)
+        return HttpStatus(201 if intake.created else 200, _detail(user, ticket))
     # A new ticket is answered from what the service just wrote: the instance holds every
     # related object _detail reads, and its timeline is the one entry of its creation.
     return HttpStatus(201, _detail(user, intake.ticket, timeline=[intake.entry]))
+
+
+def _history(user: User, payload: TicketIn) -> importing.History | None:
+    """The old system's lifecycle of the ticket, if the payload brings one."""
+    given = [name for name in importing.HISTORY_FIELDS if getattr(payload, name)]
+    if not given:
+        return None
+    if not user.has_perm(importing.PERMISSION):
+        raise Forbidden(
+            _("Only users allowed to import history may send %(fields)s.")
+            % {"fields": ", ".join(given)}
+        )
+    if payload.reported_at is None or not payload.external_id:
+        missing = [n for n in ("reported_at", "external_id") if not getattr(payload, n)]
+        raise ValidationFailed(
+            _("A ticket of the old system needs %(fields)s.") % {"fields": ", ".join(missing)},
+            fields=dict.fromkeys(missing, _("Required.")),
+        )
+    return importing.History(
+        **{name: getattr(payload, name) for name in importing.MOMENTS},
+        first_response=payload.first_response or "",
+        resolution_code=payload.resolution_code or "",
+        resolution_summary=payload.resolution_summary or "",
+    )
 
 
 def _moment(value: date | datetime | None, *, end: bool = False) -> datetime | None:
@@ -460,6 +561,21 @@ def ticket_comment(request: HttpRequest, number: str, payload: CommentIn):
             ticket=ticket, by=user, body=payload.body, public=payload.public, via=Via.API
         )
     return HttpStatus(201, _entry(entry))
+
+
+@router.post("/tickets/{number}/escalations/{escalation_id}/acknowledge", response=TicketDetail)
+def escalation_acknowledge(request: HttpRequest, number: str, escalation_id: int):
+    """A member of the receiving group takes the escalation on; the reminders stop."""
+    user: User = request.auth
+    require_staff(user)
+    ticket = selectors.ticket_get(user=user, number=number)
+    escalation = Escalation.objects.filter(ticket=ticket, pk=escalation_id).first()
+    if escalation is None:
+        raise NotFound(
+            _("%(number)s has no escalation %(id)s.") % {"number": number, "id": escalation_id}
+        )
+    escalation_service.escalation_acknowledge(escalation=escalation, by=user)
+    return _detail(user, selectors.ticket_get(user=user, number=number))
 
 
 class PriorityIn(Schema):

@@ -52,6 +52,14 @@ class Contact(models.Model):
     language = models.CharField(
         _("preferred language"), max_length=5, choices=Language.choices, default=Language.INDONESIAN
     )
+    status_updates = models.BooleanField(
+        _("status updates"),
+        default=False,
+        help_text=_(
+            "Tell this contact when their tickets are being worked on, resolved or closed, "
+            "through the channel they wrote in."
+        ),
+    )
     is_verified = models.BooleanField(_("verified"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

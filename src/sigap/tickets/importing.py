@@ -196,8 +196,7 @@ def _replay(ticket: Ticket, *, history: History, by: User, via: str) -> None:
                 ticket=ticket,
                 by=by,
                 resolution_code=history.resolution_code,
-                summary=history.resolution_summary.strip()
-                or _("(resolved in the old system)"),
+                summary=history.resolution_summary.strip() or _("(resolved in the old system)"),
                 via=via,
             )
     if history.closed_at is not None:
@@ -464,9 +463,7 @@ def history_import(
     return _rows_import(rows, by=by, via=via, trial=False)
 
 
-def _rows_import(
-    rows: Sequence[HistoryRow], *, by: User, via: str, trial: bool
-) -> HistoryReport:
+def _rows_import(rows: Sequence[HistoryRow], *, by: User, via: str, trial: bool) -> HistoryReport:
     report = HistoryReport(written=not trial)
     seen: dict[str, int] = {}
     for row in rows:

@@ -42,6 +42,7 @@ from sigap.tickets.choices import (
 )
 from sigap.tickets.creation import cause_applies
 from sigap.tickets.models import Cause, Entry, Ticket
+from sigap.tickets.signals import status_changed
 from sigap.tickets.timeline import plain_value, record_entry
 
 
@@ -108,6 +109,11 @@ def _apply(
     record_entry(
         ticket, kind=EntryKind.TRANSITION, action=action, by=by, via=via, body=body, changes=changes
     )
+    if "status" in changes:
+        ticket_id, status = ticket.pk, ticket.status
+        transaction.on_commit(
+            lambda: status_changed.send(sender=Ticket, ticket_id=ticket_id, status=status)
+        )
     return ticket
 
 

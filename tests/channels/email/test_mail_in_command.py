@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from sigap.channels.models import Message, Quarantine
 from tests.channels.email.samples import corpus, mail
+from tests.conftest import database_url as test_database_url
 
 # serialized_rollback: the flush after each test must give the seeded categories back.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -30,21 +29,12 @@ RUN = (
 )
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = quote(db["USER"] or "", safe="")
-    password = quote(db["PASSWORD"] or "", safe="")
-    return f"postgres://{user}:{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def mail_in(raw: bytes, *args: str, database_url: str | None = None):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sigap.settings",
         "SIGAP_DATA_DIR": str(settings.DATA_DIR),
-        "DATABASE_URL": database_url or _database_url(),
+        "DATABASE_URL": database_url or test_database_url(),
         "SIGAP_SUPPORT_EMAIL": "support@sigap.localhost",
     }
     return subprocess.run(
