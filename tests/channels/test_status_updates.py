@@ -56,7 +56,7 @@ def test_an_opted_in_customer_hears_of_work_and_resolution_in_their_language(
         ticket.refresh_from_db()
         assert resolved.body == status_text(ticket, "resolved")
     assert "Unit direset dari jarak jauh." in resolved.body
-    assert ticket.number in working.body
+    assert working.body.startswith(f"Kami sedang menangani tiket Anda {ticket.number}")
     # They are Sigap's messages, not the desk's first response.
     assert ticket.first_response_at is None
 
