@@ -13,4 +13,5 @@ urlpatterns = [
     path("hooks/email", include("sigap.channels.email.urls")),
     path("hooks/whatsapp", include("sigap.channels.whatsapp.urls")),
     path("portal/", include("sigap.portal.urls")),
+    path("vendor/", include("sigap.routing.urls")),
 ]

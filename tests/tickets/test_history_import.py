@@ -11,9 +11,11 @@ import openpyxl
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.core.management import CommandError, call_command
 
 from sigap.core.errors import Forbidden
+from sigap.routing.models import SupportGroup
 from sigap.sla.business_time import add, between
 from sigap.sla.models import SlaBreach
 from sigap.sla.selectors import calendar_get
@@ -99,8 +101,7 @@ def run(*args) -> tuple[int, str]:
 def test_a_ticket_logged_before_lebaran_breaches_its_first_response_as_a_live_one(
     importer, contact
 ):
-    # Not closed: closing moves the resolution deadline on by the time it was resolved.
-    report = history_import(rows=[lebaran_row(closed_at="")], by=importer)
+    report = history_import(rows=[lebaran_row()], by=importer)
     assert report.written and report.imported == 1 and not report.refusals
     ticket = Ticket.objects.get(external_ref="OLD-1")
     office = calendar_get("office")
@@ -110,7 +111,7 @@ def test_a_ticket_logged_before_lebaran_breaches_its_first_response_as_a_live_on
     assert ticket.response_due_at == add(office, LOGGED, timedelta(hours=1)) == wib(2022, 4, 30, 9)
     assert ticket.resolve_due_at == wib(2022, 5, 10, 15)
     assert ticket.first_response_at == ANSWERED
-    assert ticket.status == "resolved" and ticket.resolved_at == wib(2022, 5, 9, 11)
+    assert ticket.status == "closed" and ticket.resolved_at == wib(2022, 5, 9, 11)
     assert ticket.response_breached and not ticket.resolve_breached
     breach = SlaBreach.objects.get(ticket=ticket)
     assert breach.clock == "response" and breach.stopped_at == ANSWERED
@@ -322,3 +323,42 @@ def test_the_command_answers_in_the_language_asked_for(importer, tmp_path):
             stdout=out,
         )
     assert "Kategori gps_unit.nope tidak ditemukan." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_cancelled_ticket_is_cancelled_at_its_time_with_its_reason(importer, contact):
+    row = lebaran_row(
+        first_response_at="",
+        resolved_at="",
+        closed_at="",
+        resolution_code="",
+        resolution_summary="Dobel dengan OLD-0",
+        cancelled_at="30/04/2022 10:00",
+    )
+    assert history_import(rows=[row], by=importer).imported == 1
+    ticket = Ticket.objects.get(external_ref="OLD-1")
+    assert ticket.status == "cancelled" and ticket.cancelled_at == wib(2022, 4, 30, 10)
+    assert ticket.entries.get(action="cancel").body == "Dobel dengan OLD-0"
+
+
+@pytest.mark.django_db
+def test_a_ticket_is_either_resolved_or_cancelled(importer, contact):
+    row = lebaran_row(closed_at="", cancelled_at="2022-05-09 12:00")
+    report = history_import(rows=[row], by=importer, dry_run=True)
+    assert [(r.column, r.reason) for r in report.refusals] == [
+        ("cancelled_at", "A ticket is either resolved or cancelled, not both.")
+    ]
+
+
+@pytest.mark.django_db
+def test_an_old_priority_one_incident_is_recorded_but_tells_nobody_today(
+    importer, contact, django_capture_on_commit_callbacks
+):
+    SupportGroup.objects.get(code="head_of_infrastructure").members.add(
+        UserFactory(role="head_of_infrastructure", email="hendra@provider.test")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        history_import(rows=[lebaran_row(impact="high", urgency="high")], by=importer)
+    ticket = Ticket.objects.get(external_ref="OLD-1")
+    assert ticket.escalations.get().reason == "critical"  # on the record, as it was then
+    assert mail.outbox == []

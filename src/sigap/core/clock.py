@@ -2,7 +2,8 @@
 
 `clock.now()` is Django's aware UTC now, unless a caller replays history
 (`with clock.at(moment):`): the demo loader and imports of old records use that
-so services stamp the historical time through the same code path as live work.
+so services stamp the historical time through the same code path as live work,
+inside `clock.replaying()` so that nobody is notified of the past.
 Tests freeze time with time-machine instead.
 """
 
@@ -16,6 +17,7 @@ from datetime import datetime
 from django.utils import timezone
 
 _moment: ContextVar[datetime | None] = ContextVar("sigap_clock_moment", default=None)
+_replaying: ContextVar[bool] = ContextVar("sigap_clock_replaying", default=False)
 
 
 def now() -> datetime:
@@ -31,3 +33,18 @@ def at(moment: datetime) -> Iterator[datetime]:
         yield moment
     finally:
         _moment.reset(token)
+
+
+@contextmanager
+def replaying() -> Iterator[None]:
+    """Mark work that replays the past (an import, the demo): it is recorded as live
+    work is, but nobody is notified of what happened long ago."""
+    token = _replaying.set(True)
+    try:
+        yield
+    finally:
+        _replaying.reset(token)
+
+
+def is_replaying() -> bool:
+    return _replaying.get()

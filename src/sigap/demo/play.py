@@ -23,6 +23,10 @@ class Player:
         self.groups = {g.code: g for g in SupportGroup.objects.all()}
 
     def play(self, plan: Plan) -> Ticket:
+        with clock.replaying():
+            return self._play(plan)
+
+    def _play(self, plan: Plan) -> Ticket:
         with clock.at(plan.reported_at):
             ticket = creation.ticket_create(
                 kind=plan.recipe.kind,

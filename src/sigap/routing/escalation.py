@@ -114,7 +114,8 @@ def escalations_record(
             for h in handovers
         )
     ids = [r.pk for r in records]
-    transaction.on_commit(lambda: _notify(ids))
+    if not clock.is_replaying():
+        transaction.on_commit(lambda: _notify(ids))
     return records
 
 

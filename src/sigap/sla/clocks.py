@@ -95,7 +95,9 @@ def clock_changes(ticket, updates: dict[str, Any], now: datetime) -> dict[str, A
         return {}
     status = updates.get("status", ticket.status)
     reason = updates.get("pending_reason", ticket.pending_reason)
-    pausing = status == Status.RESOLVED or (status == Status.PENDING and reason in PAUSING)
+    # Resolved pauses the clock (a reopening resumes it); closed and cancelled stop it.
+    stopped = status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED)
+    pausing = stopped or (status == Status.PENDING and reason in PAUSING)
     changes: dict[str, Any] = {}
     paused_at = ticket.sla_paused_at
     if status == Status.RESOLVED:

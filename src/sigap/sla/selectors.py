@@ -4,13 +4,15 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils import timezone
 
-from sigap.core import clock, reference
+from sigap.core import reference
 from sigap.sla.business_time import Calendar
 from sigap.sla.models import BusinessCalendar, ClosedDate, WorkingHours
 
-# Public holidays are loaded for these years around today: history brought in from
-# the old system reaches back, and deadlines reach a little ahead.
+# Public holidays are loaded for these years around today (the real today, not a
+# replayed moment): history brought in from the old system reaches back, and
+# deadlines reach a little ahead.
 YEARS_BACK = 6
 YEARS_AHEAD = 2
 
@@ -25,7 +27,7 @@ def _closed(calendar: BusinessCalendar, years: range) -> frozenset[date]:
 
 
 def _load() -> dict[str, Calendar]:
-    today = clock.now().date()
+    today = timezone.now().date()
     years = range(today.year - YEARS_BACK, today.year + YEARS_AHEAD + 1)
     calendars = {}
     for calendar in BusinessCalendar.objects.prefetch_related("hours", "closed_dates"):

@@ -109,7 +109,7 @@ def _apply(
     record_entry(
         ticket, kind=EntryKind.TRANSITION, action=action, by=by, via=via, body=body, changes=changes
     )
-    if "status" in changes:
+    if "status" in changes and not clock.is_replaying():
         ticket_id, status = ticket.pk, ticket.status
         transaction.on_commit(
             lambda: status_changed.send(sender=Ticket, ticket_id=ticket_id, status=status)
