@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from sigap.core.models import JobRun
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records of what happened (timeline entries, demo loads): shown, never edited."""
@@ -12,3 +14,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ("name", "started_at", "seconds", "status", "acted", "counts", "by")
+    list_filter = ("name", "status", "acted")
+    date_hierarchy = "started_at"

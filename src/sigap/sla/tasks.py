@@ -7,6 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from sigap.core.jobs import job_run
 from sigap.sla.sweep import sweep
 
 log = logging.getLogger(__name__)
@@ -14,6 +15,7 @@ log = logging.getLogger(__name__)
 
 @db_periodic_task(crontab(minute="*"), expires=60)
 def sla_sweep_minute() -> None:
-    done = sweep()
-    if any(done.counts().values()):
-        log.info("SLA sweep: %s", done.counts())
+    with job_run("sla_sweep") as run:
+        run.counts = sweep().counts()
+    if run.acted:
+        log.info("SLA sweep: %s", run.counts)

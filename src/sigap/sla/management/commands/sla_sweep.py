@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from sigap.core.jobs import job_run
 from sigap.sla.sweep import sweep
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        done = sweep()
-        for name, count in done.counts().items():
+        with job_run("sla_sweep") as run:
+            run.counts = sweep().counts()
+        for name, count in run.counts.items():
             self.stdout.write(f"{name}: {count}")

@@ -33,6 +33,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from sigap.accounts.models import User
 from sigap.core.errors import Forbidden
+from sigap.core.jobs import job_run
 from sigap.tickets.importing import MOMENTS, HistoryReport, HistoryRow, history_import
 
 EX_USAGE, EX_DATAERR, EX_NOINPUT, EX_NOPERM = 64, 65, 66, 77
@@ -193,7 +194,14 @@ class Command(BaseCommand):
                 returncode=EX_DATAERR,
             ) from None
         try:
-            report = history_import(rows=rows, by=by, dry_run=dry_run)
+            with job_run("import_tickets_dry_run" if dry_run else "import_tickets", by=by) as run:
+                report = history_import(rows=rows, by=by, dry_run=dry_run)
+                run.counts = {
+                    "file": path.name,
+                    "imported": report.imported,
+                    "refused": report.refused,
+                    "present": report.present,
+                }
         except Forbidden as exc:
             raise CommandError(exc.message, returncode=EX_NOPERM) from None
         self._report(report, headers)
