@@ -250,3 +250,19 @@ def test_the_page_speaks_english_when_asked_and_indonesian_by_default(escalated,
         '<html lang="id">'
         in Client(HTTP_ACCEPT_LANGUAGE="en").get(link + "?lang=id").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_admin_sends_a_vendor_a_fresh_link(admin_client, agent):
+    vendor = SupportGroup.objects.get(code="vendor")
+    vendor.email = "rma@vendor.test"
+    vendor.save()
+    ticket = ticket_escalate(ticket=TicketFactory(), by=agent, group=vendor, reason="RMA")
+    escalation = Escalation.objects.get(ticket=ticket)
+    answer = admin_client.post(
+        "/admin/routing/escalation/",
+        {"action": "resend_to_group", "_selected_action": [escalation.pk]},
+    )
+    assert answer.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["rma@vendor.test"] and "/vendor/" in message.body

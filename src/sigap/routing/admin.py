@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from sigap.core.admin import ReadOnlyAdmin
 from sigap.routing.models import Escalation, SupportGroup
+from sigap.routing.tasks import escalations_notify
 
 
 @admin.register(SupportGroup)
@@ -21,7 +25,7 @@ class SupportGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(ReadOnlyAdmin):
     """The record of who escalated what to whom; written by Sigap, read here."""
 
     list_display = (
@@ -37,10 +41,16 @@ class EscalationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "reason", "to_group")
     search_fields = ("ticket__number",)
     list_select_related = ("ticket", "to_group")
-    raw_id_fields = ("ticket",)
+    actions = ["resend_to_group"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    @admin.action(description=_("Send the escalation again (a vendor gets a new link)"))
+    def resend_to_group(self, request, queryset) -> None:
+        ids = list(queryset.filter(ended_at__isnull=True).values_list("pk", flat=True))
+        escalations_notify(ids)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d escalation sent again.", "%(count)d escalations sent again.", len(ids)
+            )
+            % {"count": len(ids)},
+        )

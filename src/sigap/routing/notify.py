@@ -8,6 +8,7 @@ call these after the commit that caused them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,7 +21,9 @@ from sigap.accounts.models import User
 from sigap.routing.choices import EscalationKind, EscalationReason
 from sigap.routing.models import Escalation, SupportGroup
 from sigap.sla.choices import Clock
-from sigap.tickets.models import Ticket
+from sigap.tickets.models import Entry, Ticket
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,20 +39,25 @@ def group_recipients(group: SupportGroup | None) -> list[Recipient]:
         return []
     if group.email:
         return [Recipient(group.email, settings.LANGUAGE_CODE)]
-    return [_person(u) for u in group.members.filter(is_active=True).exclude(email="")]
+    return [
+        Recipient(u.email, u.language)
+        for u in group.members.filter(is_active=True).exclude(email="")
+    ]
 
 
-def _person(user: User) -> Recipient:
-    return Recipient(user.email, user.language)
+def person(user: User | None) -> Recipient | None:
+    """A staff member as a recipient: active, with an address, not a vendor's account."""
+    if user is None or not user.is_active or not user.email or user.is_vendor:
+        return None
+    return Recipient(user.email, user.language or settings.LANGUAGE_CODE)
 
 
 def _ticket_recipients(ticket: Ticket) -> list[Recipient]:
-    if ticket.assignee is not None and ticket.assignee.email:
-        return [_person(ticket.assignee)]
-    return group_recipients(ticket.support_group)
+    assignee = person(ticket.assignee)
+    return [assignee] if assignee else group_recipients(ticket.support_group)
 
 
-def _send(messages: Iterable[tuple[Recipient, str, str]]) -> int:
+def send(messages: Iterable[tuple[Recipient, str, str]]) -> int:
     """Send (recipient, subject, body) as one batch over one connection."""
     batch = [
         EmailMessage(subject=subject, body=body, to=[recipient.address])
@@ -114,7 +122,7 @@ def escalations_send(escalations: Iterable[Escalation]) -> int:
         for recipient in group_recipients(escalation.to_group):
             with translation.override(recipient.language):
                 messages.append((recipient, *escalation_message(escalation)))
-    return _send(messages)
+    return send(messages)
 
 
 def reminders_send(escalations: Iterable[Escalation]) -> int:
@@ -138,7 +146,7 @@ def reminders_send(escalations: Iterable[Escalation]) -> int:
                     ]
                 )
             messages.append((recipient, subject, body))
-    return _send(messages)
+    return send(messages)
 
 
 def sla_send(event: str, clock: str, tickets: Iterable[Ticket]) -> int:
@@ -172,4 +180,54 @@ def sla_send(event: str, clock: str, tickets: Iterable[Ticket]) -> int:
                     ]
                 )
             messages.append((recipient, subject, body))
-    return _send(messages)
+    return send(messages)
+
+
+def desk_recipients(escalation: Escalation) -> list[Recipient]:
+    """Who at the desk hears from the vendor: the ticket's assignee, else whoever
+    escalated it, else the group that handed it over. Never the vendor group itself,
+    which is the ticket's group while the vendor has it."""
+    for user in (escalation.ticket.assignee, escalation.by):
+        recipient = person(user)
+        if recipient is not None:
+            return [recipient]
+    if escalation.from_group_id and escalation.from_group_id != escalation.to_group_id:
+        return group_recipients(escalation.from_group)
+    return []
+
+
+def vendor_reply_message(escalation: Escalation, entry: Entry, *, resumed: bool) -> tuple[str, str]:
+    """The subject and body telling the desk of a vendor's reply (in the active language)."""
+    ticket = escalation.ticket
+    names = {"number": ticket.number, "group": escalation.to_group.name, "title": ticket.title}
+    if "vendor_done" in entry.changes:
+        subject = _("[%(number)s] %(group)s has done its part: %(title)s") % names
+        lead = _("%(group)s replied on %(number)s and says its part is done.") % names
+    else:
+        subject = _("[%(number)s] %(group)s replied: %(title)s") % names
+        lead = _("%(group)s replied on %(number)s.") % names
+    parts = [lead, entry.body]
+    if resumed:
+        parts.append(
+            _(
+                "The ticket was waiting for the vendor; it is in progress again and its "
+                "resolution clock runs."
+            )
+        )
+    parts.append(_("The reply is an internal entry on the ticket's timeline in Sigap."))
+    return subject, "\n\n".join(parts)
+
+
+def vendor_reply_send(*, escalation_id: int, entry_id: int, resumed: bool) -> int:
+    """Tell the desk of a vendor's reply, each recipient in their own language."""
+    escalation = Escalation.objects.select_related(
+        "to_group", "from_group", "by", "ticket__assignee"
+    ).get(pk=escalation_id)
+    entry = Entry.objects.get(pk=entry_id)
+    messages = []
+    for recipient in desk_recipients(escalation):
+        with translation.override(recipient.language):
+            messages.append((recipient, *vendor_reply_message(escalation, entry, resumed=resumed)))
+    if not messages:
+        log.warning("vendor reply %s on escalation %s: nobody to tell", entry_id, escalation_id)
+    return send(messages)

@@ -32,3 +32,8 @@ def sla_notify(event: str, clock: str, ticket_ids: list[int]) -> None:
     notify.sla_send(
         event, clock, Ticket.objects.filter(pk__in=ticket_ids).select_related(*_TICKET_RELATED)
     )
+
+
+@db_task(retries=3, retry_delay=60)
+def vendor_reply_notify(*, escalation_id: int, entry_id: int, resumed: bool) -> None:
+    notify.vendor_reply_send(escalation_id=escalation_id, entry_id=entry_id, resumed=resumed)

@@ -13,7 +13,6 @@ desk hears of it by e-mail after the commit.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import timedelta
 from functools import partial
@@ -22,21 +21,16 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from sigap.accounts.models import User
 from sigap.core import clock
 from sigap.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from sigap.routing.choices import EscalationKind
 from sigap.routing.models import Escalation
-from sigap.routing.notify import Recipient, _send, group_recipients
 from sigap.tickets.choices import EntryKind, PendingReason, Status, Via
 from sigap.tickets.models import Entry, Ticket
 from sigap.tickets.services import ticket_resume
 from sigap.tickets.timeline import record_entry
-
-log = logging.getLogger(__name__)
 
 SALT = "sigap.vendor-escalation"
 TEXT_LIMIT = 5000
@@ -210,68 +204,15 @@ def vendor_reply(
     )
     if resumed:
         ticket_resume(ticket=ticket, by=None, via=Via.VENDOR)
-    # Mail is slow and may fail: only after the commit, and a failure is logged
-    # (robust) rather than undoing or hiding the reply the vendor already sent.
+    # Mail is slow and may fail: queued after the commit, so a failure never undoes or
+    # hides the reply the vendor already sent.
     transaction.on_commit(
-        partial(
-            vendor_reply_notify, escalation_id=escalation.pk, entry_id=entry.pk, resumed=resumed
-        ),
-        robust=True,
+        partial(_notify, escalation_id=escalation.pk, entry_id=entry.pk, resumed=resumed)
     )
     return entry
 
 
-def _person(user: User | None) -> Recipient | None:
-    if user is None or not user.is_active or not user.email or user.is_vendor:
-        return None
-    return Recipient(user.email, user.language or settings.LANGUAGE_CODE)
+def _notify(**ids) -> None:
+    from sigap.routing.tasks import vendor_reply_notify
 
-
-def desk_recipients(escalation: Escalation) -> list[Recipient]:
-    """Who at the desk hears from the vendor: the ticket's assignee, else whoever
-    escalated it, else the group that handed it over. Never the vendor group itself,
-    which is the ticket's group while the vendor has it."""
-    for user in (escalation.ticket.assignee, escalation.by):
-        person = _person(user)
-        if person is not None:
-            return [person]
-    if escalation.from_group_id and escalation.from_group_id != escalation.to_group_id:
-        return group_recipients(escalation.from_group)
-    return []
-
-
-def vendor_reply_message(escalation: Escalation, entry: Entry, *, resumed: bool) -> tuple[str, str]:
-    """The subject and body telling the desk of a vendor's reply (in the active language)."""
-    ticket = escalation.ticket
-    names = {"number": ticket.number, "group": escalation.to_group.name, "title": ticket.title}
-    if "vendor_done" in entry.changes:
-        subject = _("[%(number)s] %(group)s has done its part: %(title)s") % names
-        lead = _("%(group)s replied on %(number)s and says its part is done.") % names
-    else:
-        subject = _("[%(number)s] %(group)s replied: %(title)s") % names
-        lead = _("%(group)s replied on %(number)s.") % names
-    parts = [lead, entry.body]
-    if resumed:
-        parts.append(
-            _(
-                "The ticket was waiting for the vendor; it is in progress again and its "
-                "resolution clock runs."
-            )
-        )
-    parts.append(_("The reply is an internal entry on the ticket's timeline in Sigap."))
-    return subject, "\n\n".join(parts)
-
-
-def vendor_reply_notify(*, escalation_id: int, entry_id: int, resumed: bool) -> int:
-    """Tell the desk of a vendor's reply, each recipient in their own language."""
-    escalation = Escalation.objects.select_related(
-        "to_group", "from_group", "by", "ticket__assignee"
-    ).get(pk=escalation_id)
-    entry = Entry.objects.get(pk=entry_id)
-    messages = []
-    for recipient in desk_recipients(escalation):
-        with translation.override(recipient.language):
-            messages.append((recipient, *vendor_reply_message(escalation, entry, resumed=resumed)))
-    if not messages:
-        log.warning("vendor reply %s on escalation %s: nobody to tell", entry_id, escalation_id)
-    return _send(messages)
+    vendor_reply_notify(**ids)
