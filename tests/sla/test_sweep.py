@@ -19,9 +19,11 @@ from sigap.routing.models import Escalation, SupportGroup
 from sigap.sla.models import SlaBreach
 from sigap.sla.sweep import sweep
 from sigap.tickets.services import (
+    ticket_cancel,
     ticket_comment,
     ticket_escalate,
     ticket_pend,
+    ticket_reprioritise,
     ticket_resume,
     ticket_start,
 )
@@ -263,3 +265,24 @@ def test_the_api_shows_a_running_breach_and_escalations_and_takes_acknowledgemen
     assert answer.status_code == 200, answer.content
     assert answer.json()["escalations"][0]["acknowledged_by"] == technician.username
     assert api_client(technician).post(f"{url}/escalations/999/acknowledge").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_breach_stays_and_is_completed_even_if_the_deadline_later_moves_away(ticket, desk):
+    agent, _technician = desk
+    with at(wib(2026, 11, 23, 9, 5)):
+        ticket_comment(ticket=ticket, by=agent, body="Kami cek.", public=True)
+        ticket = ticket_start(ticket=ticket, by=agent)
+    assert run(wib(2026, 11, 25, 15, 1)).counts()["resolution_breaches"] == 1
+    with at(wib(2026, 11, 25, 15, 30)):  # lowered to planning: 240 working hours
+        ticket = ticket_reprioritise(
+            ticket=ticket, by=agent, impact="low", urgency="low", reason="Kendaraan tidak dipakai"
+        )
+    assert ticket.resolve_due_at > wib(2026, 12, 1, 0, 0)
+    with at(wib(2026, 11, 25, 16, 0)):
+        ticket_cancel(ticket=ticket, by=agent, reason="Pelanggan berhenti berlangganan")
+    ticket.refresh_from_db()
+    assert ticket.resolve_breached
+    breach = SlaBreach.objects.get(ticket=ticket, clock="resolution")
+    assert breach.due_at == wib(2026, 11, 25, 15, 0) and breach.stopped_at == wib(2026, 11, 25, 16)
+    assert breach.late_by == timedelta(hours=1)

@@ -96,14 +96,16 @@ def clock_changes(ticket, updates: dict[str, Any], now: datetime) -> dict[str, A
     status = updates.get("status", ticket.status)
     reason = updates.get("pending_reason", ticket.pending_reason)
     # Resolved pauses the clock (a reopening resumes it); closed and cancelled stop it.
-    stopped = status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED)
-    pausing = stopped or (status == Status.PENDING and reason in PAUSING)
+    pausing = status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED) or (
+        status == Status.PENDING and reason in PAUSING
+    )
     changes: dict[str, Any] = {}
     paused_at = ticket.sla_paused_at
-    if status == Status.RESOLVED:
+    if status in (Status.RESOLVED, Status.CANCELLED):
         stopped = paused_at or now  # a clock paused before resolution stopped then
-        if stopped > ticket.resolve_due_at:
-            _breach(ticket, Clock.RESOLUTION, ticket.resolve_due_at, stopped)
+        if _breach(
+            ticket, Clock.RESOLUTION, ticket.resolve_due_at, stopped, known=ticket.resolve_breached
+        ):
             if not ticket.resolve_breached:
                 changes["resolve_breached"] = True
     if paused_at is None and pausing:
@@ -125,8 +127,9 @@ def clock_first_response(ticket, now: datetime) -> list[str]:
     if ticket.response_warn_at is not None:
         ticket.response_warn_at = None
         changed.append("response_warn_at")
-    if ticket.response_due_at is not None and now > ticket.response_due_at:
-        _breach(ticket, Clock.RESPONSE, ticket.response_due_at, now)
+    if ticket.response_due_at is not None and _breach(
+        ticket, Clock.RESPONSE, ticket.response_due_at, now, known=ticket.response_breached
+    ):
         if not ticket.response_breached:
             ticket.response_breached = True
             changed.append("response_breached")
@@ -140,21 +143,30 @@ def _calendar(ticket) -> business_time.Calendar:
     return calendar_get(policy.calendar.code)
 
 
-def _breach(ticket, clock: str, due_at: datetime, stopped_at: datetime) -> None:
-    """Record the breach of a clock that stopped late, or complete the one the sweep
-    recorded while it still ran. A clock breaches once: a later stop (after a reopening)
-    does not move it."""
+def _breach(ticket, clock: str, due_at: datetime, stopped_at: datetime, *, known: bool) -> bool:
+    """At a clock's stop: complete the breach the sweep recorded while it ran (`known`:
+    the ticket's flag says there is one), or record one if it stopped late. Whether the
+    clock is breached. A clock breaches once: a later stop (after a reopening) does not
+    move a breach already complete."""
+    if not known and stopped_at <= due_at:
+        return False
+    breach = SlaBreach.objects.filter(ticket=ticket, clock=clock).first()
+    if breach is None and stopped_at <= due_at:
+        return False
     calendar = _calendar(ticket)
-    late_by = business_time.between(calendar, due_at, stopped_at)
-    breach, created = SlaBreach.objects.get_or_create(
-        ticket=ticket,
-        clock=clock,
-        defaults={"due_at": due_at, "stopped_at": stopped_at, "late_by": late_by},
-    )
-    if not created and breach.stopped_at is None:
+    if breach is None:
+        SlaBreach.objects.create(
+            ticket=ticket,
+            clock=clock,
+            due_at=due_at,
+            stopped_at=stopped_at,
+            late_by=business_time.between(calendar, due_at, stopped_at),
+        )
+    elif breach.stopped_at is None:
         breach.stopped_at = stopped_at
         breach.late_by = business_time.between(calendar, breach.due_at, stopped_at)
         breach.save(update_fields=["stopped_at", "late_by"])
+    return True
 
 
 def clock_reprioritised(ticket, now: datetime) -> dict[str, Any]:
