@@ -19,6 +19,7 @@ from sigap.routing.models import Escalation, SupportGroup
 from sigap.sla.models import SlaBreach
 from sigap.sla.sweep import sweep
 from sigap.tickets.services import (
+    ticket_assign,
     ticket_cancel,
     ticket_comment,
     ticket_escalate,
@@ -286,3 +287,18 @@ def test_a_breach_stays_and_is_completed_even_if_the_deadline_later_moves_away(t
     breach = SlaBreach.objects.get(ticket=ticket, clock="resolution")
     assert breach.due_at == wib(2026, 11, 25, 15, 0) and breach.stopped_at == wib(2026, 11, 25, 16)
     assert breach.late_by == timedelta(hours=1)
+
+
+@pytest.mark.django_db
+def test_a_ticket_handed_back_leaves_the_group_and_its_reminders_stop(ticket, desk):
+    agent, _technician = desk
+    technicians = SupportGroup.objects.get(code="technicians")
+    with at(wib(2026, 11, 23, 9, 30)):
+        ticket = ticket_escalate(ticket=ticket, by=agent, group=technicians, reason="Cek unit")
+    with at(wib(2026, 11, 23, 10, 0)):
+        ticket_assign(
+            ticket=ticket, by=agent, group=SupportGroup.objects.get(code="customer_support")
+        )
+    escalation = Escalation.objects.get(ticket=ticket)
+    assert escalation.ended_at == wib(2026, 11, 23, 10, 0) and escalation.next_reminder_at is None
+    assert run(wib(2026, 11, 23, 12, 0)).counts()["reminders"] == 0

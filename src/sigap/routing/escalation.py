@@ -77,11 +77,12 @@ def escalations_record(
     if not handovers:
         return []
     now = clock.now()
-    moving = [h for h in handovers if h.to_group.level != SupportLevel.MANAGEMENT]
-    for h in moving:
-        Escalation.objects.filter(
-            ticket_id=h.ticket_id, ended_at__isnull=True, to_group_id=h.from_group_id
-        ).exclude(kind=EscalationKind.MANAGEMENT).update(ended_at=now, next_reminder_at=None)
+    leaving: dict[int | None, list[int]] = {}
+    for h in handovers:
+        if h.to_group.level != SupportLevel.MANAGEMENT:
+            leaving.setdefault(h.from_group_id, []).append(h.ticket_id)
+    for group_id, ticket_ids in leaving.items():
+        escalations_leave(ticket_ids, group_id)
     reminders = {h.to_group.pk: reminder_after(h.to_group, now) for h in handovers}
     records = Escalation.objects.bulk_create(
         Escalation(
@@ -117,6 +118,16 @@ def escalations_record(
     if not clock.is_replaying():
         transaction.on_commit(lambda: _notify(ids))
     return records
+
+
+def escalations_leave(ticket_ids: list[int], group_id: int | None) -> None:
+    """The tickets left the group's hands: its functional and vendor escalations of them
+    end (a management escalation stays until the head acknowledges it)."""
+    if group_id is None:
+        return
+    Escalation.objects.filter(
+        ticket_id__in=ticket_ids, to_group_id=group_id, ended_at__isnull=True
+    ).exclude(kind=EscalationKind.MANAGEMENT).update(ended_at=clock.now(), next_reminder_at=None)
 
 
 def _notify(ids: list[int]) -> None:

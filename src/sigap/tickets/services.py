@@ -22,6 +22,7 @@ from sigap.routing.escalation import (
     Handover,
     escalations_acknowledge_by_work,
     escalations_end,
+    escalations_leave,
     escalations_record,
     management_raise,
 )
@@ -160,6 +161,8 @@ def ticket_assign(
     elif group is not None:
         assignee = assignee_pick(group)  # the group's rule, when it has one
     updates: dict[str, Any] = {"support_group": group, "assignee": assignee}
+    if group is not None and group.pk != ticket.support_group_id:
+        escalations_leave([ticket.pk], ticket.support_group_id)
     return _apply(ticket, action=Action.ASSIGN, by=by, via=via, updates=updates)
 
 
