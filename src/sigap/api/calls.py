@@ -15,6 +15,7 @@ from sigap.channels.phone import selectors, services
 from sigap.core.errors import ValidationFailed
 from sigap.customers.validators import normalise_phone
 from sigap.sla.choices import Level
+from sigap.sla.proposal import Scope
 from sigap.tickets import selectors as tickets
 from sigap.tickets.choices import Kind
 
@@ -48,8 +49,10 @@ class NewTicketIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     category: str
     description: str = ""
-    impact: Level = Level.MEDIUM
-    urgency: Level = Level.MEDIUM
+    impact: Level | None = Field(None, description="proposed when left out")
+    urgency: Level | None = Field(None, description="proposed when left out")
+    scope: Scope | None = Field(None, description="one, several or all of the fleet's vehicles")
+    moving: bool | None = Field(None, description="whether the vehicle is on the road now")
 
 
 class CallIn(Schema):

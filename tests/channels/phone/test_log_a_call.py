@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sigap.customers.models import Contact
+from sigap.tickets.models import Ticket
 from tests.factories import ContactFactory, TicketFactory, VehicleFactory
 
 
@@ -114,3 +115,26 @@ def test_a_retried_call_log_is_logged_once(api):
     contact = Contact.objects.get(phone="+6281311112222")
     assert contact.tickets.count() == 1
     assert contact.tickets.get().entries.filter(kind="call").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_call_about_a_whole_fleet_on_the_road_opens_a_priority_one_incident(api):
+    ContactFactory(phone="+6281234567890")
+    answer = api.post(
+        "/api/v1/calls",
+        {
+            "phone": "0812-3456-7890",
+            "summary": "Semua unit tidak update, armada sedang jalan",
+            "new_ticket": {
+                "kind": "incident",
+                "title": "Semua unit tidak update",
+                "category": "gps_unit.not_updating",
+                "scope": "all",
+                "moving": True,
+            },
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    ticket = Ticket.objects.get(number=answer.json()["ticket"])
+    assert (ticket.impact, ticket.urgency, ticket.priority) == ("high", "high", 1)
