@@ -127,6 +127,10 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
         indexes = [
             models.Index(fields=["next_reminder_at"], name="escalation_reminder_idx"),
+            # The sweep claims each group's due reminders with one UPDATE.
+            models.Index(
+                fields=["to_group", "next_reminder_at"], name="escalation_group_reminder_idx"
+            ),
             models.Index(fields=["ticket", "ended_at"], name="escalation_ticket_idx"),
         ]
 
