@@ -108,6 +108,8 @@ def clock_changes(ticket, updates: dict[str, Any], now: datetime) -> dict[str, A
         ):
             if not ticket.resolve_breached:
                 changes["resolve_breached"] = True
+    if status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED) and ticket.response_warn_at:
+        changes["response_warn_at"] = None  # no warning about answering a finished ticket
     if paused_at is None and pausing:
         changes["sla_paused_at"] = now
     elif paused_at is not None and not pausing:

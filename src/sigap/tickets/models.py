@@ -272,9 +272,32 @@ class Ticket(models.Model):
             models.Index(fields=["category", "-reported_at"], name="ticket_category_idx"),
             models.Index(fields=["response_due_at"], name="ticket_response_due_idx"),
             models.Index(fields=["resolve_due_at"], name="ticket_resolve_due_idx"),
+            # The sweep's breach claims: only clocks still running and not yet breached,
+            # so the many tickets long answered or already late do not weigh on it.
+            models.Index(
+                fields=["response_due_at"],
+                name="ticket_response_running_idx",
+                condition=models.Q(response_breached=False, first_response_at__isnull=True),
+            ),
+            models.Index(
+                fields=["resolve_due_at"],
+                name="ticket_resolve_running_idx",
+                condition=models.Q(resolve_breached=False, sla_paused_at__isnull=True),
+            ),
             models.Index(fields=["response_warn_at"], name="ticket_response_warn_idx"),
-            models.Index(fields=["resolve_warn_at"], name="ticket_resolve_warn_idx"),
-            models.Index(fields=["escalate_at"], name="ticket_escalate_idx"),
+            # Only while the resolution clock runs: a resolved, closed or cancelled
+            # ticket (its clock paused or stopped) keeps its marks without weighing on
+            # every sweep; the sweep's conditions repeat these predicates.
+            models.Index(
+                fields=["resolve_warn_at"],
+                name="ticket_resolve_warn_idx",
+                condition=models.Q(sla_paused_at__isnull=True),
+            ),
+            models.Index(
+                fields=["escalate_at"],
+                name="ticket_escalate_idx",
+                condition=models.Q(sla_paused_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -245,11 +245,12 @@ def tickets_escalate_to_second_line(ticket_ids: list[int]) -> int:
     as `ticket_escalate`, written for all of them with a few statements. The caller
     holds the rows (it claimed them). Returns how many moved."""
     now = clock.now()
+    # The claim checked the status under the row lock; asked again here, SQLite would
+    # look the tickets up by status rather than by id.
     rows = list(
         Ticket.objects.filter(
             pk__in=ticket_ids,
             support_level=SupportLevel.L1,
-            status__in=TRANSITIONS[Action.ESCALATE][0],
             category__support_group__isnull=False,
         )
         .exclude(category__support_group__level=SupportLevel.L1)
