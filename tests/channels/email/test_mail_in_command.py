@@ -15,7 +15,7 @@ from django.conf import settings
 
 from sigap.channels.models import Message, Quarantine
 from tests.channels.email.samples import corpus, mail
-from tests.conftest import database_url as test_database_url
+from tests import conftest
 
 # serialized_rollback: the flush after each test must give the seeded categories back.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -34,7 +34,7 @@ def mail_in(raw: bytes, *args: str, database_url: str | None = None):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sigap.settings",
         "SIGAP_DATA_DIR": str(settings.DATA_DIR),
-        "DATABASE_URL": database_url or test_database_url(),
+        "DATABASE_URL": database_url or conftest.database_url(),
         "SIGAP_SUPPORT_EMAIL": "support@sigap.localhost",
     }
     return subprocess.run(
