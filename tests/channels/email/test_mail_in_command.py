@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 
 from sigap.channels.models import Message, Quarantine
-from tests.channels.email.samples import corpus, mail
 from tests import conftest
+from tests.channels.email.samples import corpus, mail
 
 # serialized_rollback: the flush after each test must give the seeded categories back.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
