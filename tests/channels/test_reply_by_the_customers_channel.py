@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from sigap.channels import transport
 from sigap.channels.models import Message
+from tests.channels.recording import sent
 from tests.factories import ContactFactory, MessageFactory, TicketFactory
 
-sent: list[Message] = []
-
-
-class RecordingTransport:
-    def send(self, message: Message) -> str:
-        sent.append(message)
-        return f"id-{message.pk}"
-
-
-@pytest.fixture(autouse=True)
-def recording(monkeypatch):
-    for channel in ("email", "whatsapp"):
-        monkeypatch.setitem(transport.TRANSPORTS, channel, f"{__name__}.RecordingTransport")
-    sent.clear()
+# What the desk sent, kept by the recording transport instead of going out.
+pytestmark = pytest.mark.usefixtures("recorded")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sigap.accounts.services import user_set_language
 from sigap.core.errors import Conflict, DomainError, NotFound
+from sigap.core.forms import form_show_refusal
 from sigap.portal import services
 from sigap.portal.access import customer_view, may_write, portal_view
 from sigap.portal.choices import REQUESTS, RequestType
@@ -53,18 +54,6 @@ def _ticket(request: HttpRequest, number: str) -> Ticket:
         raise Http404 from None  # portal_view answers with its own page
 
 
-def _show_errors(form, exc: DomainError) -> None:
-    """A service's refusal, next to the fields it names, or above the form."""
-    elsewhere = []
-    for name, message in exc.fields.items():
-        if name in form.fields:
-            form.add_error(name, message)
-        else:
-            elsewhere.append(message)
-    if elsewhere or not exc.fields:
-        form.add_error(None, " ".join([exc.message, *elsewhere]))
-
-
 @require_GET
 @portal_view
 def home(request: HttpRequest) -> HttpResponse:
@@ -97,7 +86,7 @@ def report_problem(request: HttpRequest) -> HttpResponse:
                 documents=form.documents(),
             )
         except DomainError as exc:
-            _show_errors(form, exc)
+            form_show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -138,7 +127,7 @@ def request_change(request: HttpRequest, request_type: str) -> HttpResponse:
                 documents=form.documents(),
             )
         except DomainError as exc:
-            _show_errors(form, exc)
+            form_show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -236,7 +225,7 @@ def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
                 documents=form.documents(),
             )
         except DomainError as exc:
-            _show_errors(form, exc)
+            form_show_refusal(form, exc)
         else:
             if received.ticket.pk != ticket.pk:
                 messages.info(
@@ -284,7 +273,7 @@ def ticket_reopen(request: HttpRequest, number: str) -> HttpResponse:
         except Conflict as exc:
             return _ticket_page(request, _ticket(request, number), error=exc.message, status=409)
         except DomainError as exc:
-            _show_errors(form, exc)
+            form_show_refusal(form, exc)
         else:
             messages.success(request, _("The ticket is reopened; our team will look at it again."))
             return redirect("portal:ticket", number=ticket.number)

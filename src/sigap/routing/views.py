@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from sigap.core.errors import Conflict, DomainError
+from sigap.core.forms import form_show_refusal
 from sigap.routing.models import Escalation
 from sigap.routing.vendor import (
     TEXT_LIMIT,
@@ -74,18 +75,6 @@ def _language(request: HttpRequest) -> str:
     return asked if asked in dict(settings.LANGUAGES) else translation.get_language()
 
 
-def _show_errors(form: forms.Form, exc: DomainError) -> None:
-    """A service's refusal, next to the fields it names, or above the form."""
-    elsewhere = []
-    for name, message in exc.fields.items():
-        if name in form.fields:
-            form.add_error(name, message)
-        else:
-            elsewhere.append(message)
-    if elsewhere or not exc.fields:
-        form.add_error(None, " ".join([exc.message, *elsewhere]))
-
-
 def _page(
     request: HttpRequest,
     escalation: Escalation,
@@ -126,7 +115,7 @@ def _answer(request: HttpRequest, token: str) -> HttpResponse:
         except Conflict as exc:  # the ticket closed, or left the vendor, meanwhile
             return _page(request, vendor_escalation(token), error=exc.message, status=409)
         except DomainError as exc:
-            _show_errors(form, exc)
+            form_show_refusal(form, exc)
         else:
             if data["done"]:
                 thanks = _("Thank you. The service desk now knows that your part is done.")
