@@ -51,6 +51,11 @@ def ticket(desk):
         return TicketFactory(impact="medium", urgency="medium")
 
 
+def to_technicians(ticket, agent):
+    technicians = SupportGroup.objects.get(code="technicians")
+    return ticket_escalate(ticket=ticket, by=agent, group=technicians, reason="Unit mati total")
+
+
 def run(moment):
     with at(moment):
         return sweep()
@@ -186,12 +191,7 @@ def test_no_reminder_at_night_at_weekends_or_on_holidays(desk):
 def test_a_member_starting_work_acknowledges_and_resolution_ends_the_chase(ticket, desk):
     agent, technician = desk
     with at(wib(2026, 11, 23, 9, 30)):
-        ticket = ticket_escalate(
-            ticket=ticket,
-            by=agent,
-            group=SupportGroup.objects.get(code="technicians"),
-            reason="Unit mati total",
-        )
+        ticket = to_technicians(ticket, agent)
     with at(wib(2026, 11, 23, 9, 50)):
         ticket_start(ticket=ticket, by=technician)
     escalation = Escalation.objects.get(ticket=ticket)
@@ -205,12 +205,7 @@ def test_a_member_starting_work_acknowledges_and_resolution_ends_the_chase(ticke
 def test_a_second_line_breach_brings_in_the_head_of_infrastructure(ticket, desk):
     agent, _technician = desk
     with at(wib(2026, 11, 23, 9, 30)):
-        ticket_escalate(
-            ticket=ticket,
-            by=agent,
-            group=SupportGroup.objects.get(code="technicians"),
-            reason="Unit mati total",
-        )
+        to_technicians(ticket, agent)
     done = run(wib(2026, 11, 25, 15, 1))
     assert done.counts()["resolution_breaches"] == 1
     raised = Escalation.objects.get(ticket=ticket, kind="management")
@@ -240,12 +235,7 @@ def test_two_sweeps_at_the_same_moment_act_once(ticket):
 def test_the_api_shows_a_running_breach_and_escalations_and_takes_acknowledgement(ticket, desk):
     agent, technician = desk
     with at(wib(2026, 11, 23, 9, 30)):
-        ticket_escalate(
-            ticket=ticket,
-            by=agent,
-            group=SupportGroup.objects.get(code="technicians"),
-            reason="Unit mati total",
-        )
+        to_technicians(ticket, agent)
     run(wib(2026, 11, 23, 10, 5))
     url = f"/api/v1/tickets/{ticket.number}"
     detail = api_client(technician).get(url).json()
