@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sigap.tickets",
     "sigap.channels",
     "sigap.portal",
+    "sigap.desk",
     "sigap.kpi",
     "sigap.demo",
     "sigap.api",

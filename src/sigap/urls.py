@@ -13,5 +13,6 @@ urlpatterns = [
     path("hooks/email", include("sigap.channels.email.urls")),
     path("hooks/whatsapp", include("sigap.channels.whatsapp.urls")),
     path("portal/", include("sigap.portal.urls")),
+    path("desk/", include("sigap.desk.urls")),
     path("vendor/", include("sigap.routing.urls")),
 ]

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sigap.accounts.models import User
-from sigap.customers.choices import Language
 from sigap.customers.models import Vehicle
 from sigap.customers.validators import normalise_plate
 from sigap.portal.access import may_use_portal, may_write
@@ -280,11 +279,6 @@ class TicketFilterForm(forms.Form):
         label=gettext_lazy("Status"),
     )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
-class LanguageForm(forms.Form):
-    language = forms.ChoiceField(choices=Language.choices, label=gettext_lazy("Language"))
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class PortalAuthenticationForm(AuthenticationForm):

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from sigap.core.views import language_switch
 from sigap.portal import views
 
 app_name = "portal"
@@ -17,7 +18,7 @@ urlpatterns = [
     path("tickets/<str:number>/confirm/", views.ticket_confirm, name="confirm"),
     path("tickets/<str:number>/reopen/", views.ticket_reopen, name="reopen"),
     path("tickets/<str:number>/files/<int:pk>/", views.attachment_download, name="attachment"),
-    path("language/", views.language, name="language"),
+    path("language/", language_switch, {"home": "portal:home"}, name="language"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -8,14 +8,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sigap.accounts.services import user_set_language
 from sigap.core.errors import Conflict, DomainError, NotFound
 from sigap.core.forms import form_show_refusal
 from sigap.portal import services
@@ -23,7 +21,6 @@ from sigap.portal.access import customer_view, may_write, portal_view
 from sigap.portal.choices import REQUESTS, RequestType
 from sigap.portal.forms import (
     ConfirmForm,
-    LanguageForm,
     PortalAuthenticationForm,
     PortalPasswordResetForm,
     ReopenForm,
@@ -303,34 +300,6 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> FileRespo
     )
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox"
-    return response
-
-
-@require_POST
-def language(request: HttpRequest) -> HttpResponse:
-    """Switch the language; a signed-in user's choice is saved with their account."""
-    form = LanguageForm(request.POST)
-    target = request.POST.get("next") or reverse("portal:home")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("portal:home")
-    response = HttpResponseRedirect(target)
-    if not form.is_valid():
-        return response
-    code = form.cleaned_data["language"]
-    if request.user.is_authenticated:
-        user_set_language(user=request.user, language=code)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
     return response
 
 

@@ -1,0 +1,15 @@
+"""The desk, mounted at /desk/ (namespace "desk")."""
+
+from django.urls import path
+
+from sigap.core.views import language_switch
+from sigap.desk import views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.queue, name="home"),
+    path("language/", language_switch, {"home": "desk:home"}, name="language"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+]
