@@ -38,7 +38,9 @@ def test_a_customer_cannot_sign_in_to_the_desk_and_is_told_why():
         organisation=organisation,
         contact=ContactFactory(organisation=organisation),
     )
-    refused = Client().post("/desk/login/", {"username": "budi", "password": PASSWORD})
+    refused = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/desk/login/", {"username": "budi", "password": PASSWORD}
+    )
     assert refused.status_code == 200 and b"Customers follow their tickets in the portal" in (
         refused.content
     )
