@@ -3,12 +3,13 @@
 from django.urls import path
 
 from sigap.core.views import language_switch
-from sigap.desk import views
+from sigap.desk import queue_views, ticket_views, views
 
 app_name = "desk"
 
 urlpatterns = [
-    path("", views.queue, name="home"),
+    path("", queue_views.queue, name="home"),
+    path("tickets/<str:number>/", ticket_views.ticket, name="ticket"),
     path("language/", language_switch, {"home": "desk:home"}, name="language"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),

@@ -1,17 +1,14 @@
-"""The desk's pages: thin views over the selectors and services of the other apps."""
+"""Signing in and out of the desk. The pages are in `queue_views.py` and
+`ticket_views.py`: thin views over the selectors and services of the other apps."""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
-from sigap.desk.access import desk_refusal, desk_view
+from sigap.desk.access import desk_refusal
 
 
 class DeskAuthenticationForm(AuthenticationForm):
@@ -31,9 +28,3 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("desk:login")
-
-
-@require_GET
-@desk_view
-def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "desk/queue.html", {"title": _("Queues")})
