@@ -163,6 +163,12 @@ def ticket_list(
     qs = ticket_filter(ticket_visible(user=user), filters).select_related(
         "category", "organisation"
     )
+    return ticket_page(qs, cursor=cursor, limit=limit)
+
+
+def ticket_page(qs: QuerySet[Ticket], *, cursor: str | None, limit: int) -> TicketPage:
+    """One page of `qs`, newest first, keyset-paginated on (reported_at, id): page N
+    costs what page 1 does. ValidationFailed for a cursor this did not hand out."""
     if cursor:
         moment, pk = _decode_cursor(cursor)
         qs = qs.filter(Q(reported_at__lt=moment) | Q(reported_at=moment, pk__lt=pk))
