@@ -6,15 +6,10 @@ import pytest
 from django.test import Client
 
 from sigap.accounts.models import User
+from tests.desk.helpers import signed_in
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 
 PASSWORD = "secret-password"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db

@@ -7,8 +7,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
-from django.test import Client
 
 from sigap.accounts.models import User
 from sigap.routing.models import SupportGroup
@@ -21,21 +19,12 @@ from sigap.tickets.services import (
     ticket_pend,
     ticket_start,
 )
+from tests.desk.helpers import at, signed_in
 from tests.factories import ContactFactory, TicketFactory, UserFactory
 
 # Monday 2 March 2026, 10:00 in Jakarta: office hours.
 MONDAY = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 NUMBER = re.compile(r'href="/desk/tickets/((?:INC|REQ)-\d+)/"')
-
-
-def at(moment: datetime):
-    return time_machine.travel(moment, tick=False)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def numbers(answer) -> list[str]:

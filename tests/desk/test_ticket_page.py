@@ -7,13 +7,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.test import Client
 
 from sigap.accounts.models import User
 from sigap.routing.models import SupportGroup
 from sigap.sla.sweep import sweep
 from sigap.tickets.services import ticket_comment, ticket_escalate, ticket_pend, ticket_start
+from tests.desk.helpers import at, signed_in
 from tests.factories import (
     AttachmentFactory,
     ContactFactory,
@@ -33,16 +32,6 @@ MAX_QUERIES = 15
 
 def wib(*args) -> datetime:
     return datetime(*args, tzinfo=WIB)
-
-
-def at(moment: datetime):
-    return time_machine.travel(moment, tick=False)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(user: User, number: str) -> str:
