@@ -27,8 +27,8 @@ from sigap.routing.escalation import management_raise, reminders_claim
 from sigap.sla.choices import Clock
 from sigap.sla.models import SlaBreach
 from sigap.tickets.choices import OPEN_STATUSES, TRANSITIONS, Action, EntryKind, Via
+from sigap.tickets.handover import tickets_escalate_to_second_line
 from sigap.tickets.models import Entry, Ticket
-from sigap.tickets.services import tickets_escalate_to_second_line
 
 TICKETS = Ticket._meta.db_table
 STATUS = unindexed("status")  # the due column's index finds the few due rows
