@@ -10,6 +10,7 @@ app_name = "desk"
 urlpatterns = [
     path("", queue_views.queue, name="home"),
     path("tickets/<str:number>/", ticket_views.ticket, name="ticket"),
+    path("tickets/<str:number>/comment/", ticket_views.ticket_comment, name="comment"),
     path("language/", language_switch, {"home": "desk:home"}, name="language"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
