@@ -18,13 +18,13 @@ from sigap.routing.escalation import escalation_acknowledge
 from sigap.routing.models import Escalation, SupportGroup
 from sigap.sla.models import SlaBreach
 from sigap.sla.sweep import sweep
+from sigap.tickets.changes import ticket_reprioritise
 from sigap.tickets.services import (
     ticket_assign,
     ticket_cancel,
     ticket_comment,
     ticket_escalate,
     ticket_pend,
-    ticket_reprioritise,
     ticket_resume,
     ticket_start,
 )

@@ -17,7 +17,7 @@ from sigap.core.errors import Forbidden, NotFound, ValidationFailed
 from sigap.routing import escalation as escalation_service
 from sigap.routing.models import Escalation, SupportGroup
 from sigap.sla.choices import Level
-from sigap.tickets import selectors, services
+from sigap.tickets import changes, selectors, services
 from sigap.tickets.choices import Action, Via
 from sigap.tickets.models import Cause
 
@@ -159,7 +159,7 @@ def ticket_reprioritise(request: HttpRequest, number: str, payload: PriorityIn):
     user: User = request.auth
     require_staff(user)
     ticket = selectors.ticket_get(user=user, number=number)
-    services.ticket_reprioritise(
+    changes.ticket_reprioritise(
         ticket=ticket,
         by=user,
         impact=payload.impact,

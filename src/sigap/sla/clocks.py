@@ -10,14 +10,17 @@ it was, whatever happens after.
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sigap.core import reference
 from sigap.sla import business_time
-from sigap.sla.choices import Clock
+from sigap.sla.choices import Clock, Priority
 from sigap.sla.models import SlaBreach, SlaPolicy
 from sigap.sla.selectors import calendar_get
+from sigap.sla.services import priority_for
 from sigap.tickets.choices import PendingReason, Status
 
 # Waiting for these does not count against the desk.
@@ -216,3 +219,28 @@ def clock_reprioritised(ticket, now: datetime) -> dict[str, Any]:
             if getattr(ticket, mark) is not None:
                 changes[mark] = moment
     return changes
+
+
+@dataclass(frozen=True)
+class PriorityPreview:
+    priority: int
+    response_due_at: datetime | None
+    resolve_due_at: datetime | None
+
+    @property
+    def priority_label(self) -> str:
+        return str(Priority(self.priority).label)
+
+
+def priority_preview(ticket, *, impact: str, urgency: str, now: datetime) -> PriorityPreview:
+    """What `ticket_reprioritise` would make of the ticket's priority and deadlines,
+    without writing anything: the desk shows it before the agent saves."""
+    trial = copy.copy(ticket)
+    trial.impact, trial.urgency = impact, urgency
+    trial.priority = priority_for(impact=impact, urgency=urgency)
+    deadlines = clock_reprioritised(trial, now)
+    return PriorityPreview(
+        priority=trial.priority,
+        response_due_at=deadlines.get("response_due_at", ticket.response_due_at),
+        resolve_due_at=deadlines.get("resolve_due_at", ticket.resolve_due_at),
+    )

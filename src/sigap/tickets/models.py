@@ -250,6 +250,24 @@ class Ticket(models.Model):
         verbose_name=_("follow-up of"),
         help_text=_("The closed ticket a customer answered, which this one continues."),
     )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent ticket"),
+        help_text=_("The ticket this one is part of, such as an outage many customers report."),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+        help_text=_("The ticket that carries on the work; this one was cancelled for it."),
+    )
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Raised by every change; guards concurrent edits.")
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sigap.accounts.models import User
 from sigap.core import reference
 from sigap.core.errors import NotFound, ValidationFailed
-from sigap.tickets.choices import Action, allowed_actions
+from sigap.tickets.choices import Action, CategoryKind, allowed_actions
 from sigap.tickets.models import Attachment, Category, Cause, Entry, Ticket
 
 # What each kind of user may do to a ticket it can see (staff: everything the map allows).
@@ -37,6 +37,23 @@ def category_by_code(code: str) -> Category | None:
 
 def cause_by_code(code: str) -> Cause | None:
     return _causes.get(code)
+
+
+def categories_active(kind: str | None = None) -> QuerySet[Category]:
+    """The categories in use, for tickets of `kind` when given."""
+    categories = Category.objects.filter(is_active=True).order_by("code")
+    return categories.filter(kind__in=[kind, CategoryKind.BOTH]) if kind else categories
+
+
+def causes_for(category: Category) -> QuerySet[Cause]:
+    """The known causes offered for a category: its own and its parent's (as
+    `creation.cause_applies` accepts them)."""
+    return (
+        Cause.objects.filter(is_active=True)
+        .filter(Q(categories=category) | Q(categories=category.parent_id))
+        .distinct()
+        .order_by("code")
+    )
 
 
 def ticket_visible(*, user: User) -> QuerySet[Ticket]:

@@ -23,12 +23,10 @@ from sigap.routing.escalation import (
     escalations_end,
     escalations_leave,
     escalations_record,
-    management_raise,
 )
 from sigap.routing.models import SupportGroup
 from sigap.routing.services import assignee_pick
-from sigap.sla.clocks import clock_changes, clock_first_response, clock_reprioritised
-from sigap.sla.services import levels_check, priority_for
+from sigap.sla.clocks import clock_changes, clock_first_response
 from sigap.tickets.choices import (
     TRANSITIONS,
     Action,
@@ -320,6 +318,34 @@ def ticket_cancel(
 
 
 @transaction.atomic
+def ticket_mark_duplicate(
+    *,
+    ticket: Ticket,
+    by: User,
+    original: Ticket,
+    via: str = Via.DESK,
+    expected_version: int | None = None,
+) -> Ticket:
+    """The ticket reports what `original` already carries: it is cancelled, pointing
+    there, and the work (and the customer's later replies' context) stays on one."""
+    if original.pk == ticket.pk:
+        raise ValidationFailed(
+            _("A ticket is not a duplicate of itself."), fields={"original": original.number}
+        )
+    if original.duplicate_of_id is not None or original.status == Status.CANCELLED:
+        raise ValidationFailed(
+            _("%(number)s is cancelled; mark the duplicate against the ticket still worked on.")
+            % {"number": original.number},
+            fields={"original": original.number},
+        )
+    ticket = _locked(ticket, Action.CANCEL, expected_version)
+    updates = {"duplicate_of": original, "pending_reason": "", "cancelled_at": clock.now()}
+    escalations_end(ticket)
+    body = _("Duplicate of %(number)s.") % {"number": original.number}
+    return _apply(ticket, action=Action.CANCEL, by=by, via=via, updates=updates, body=body)
+
+
+@transaction.atomic
 def ticket_comment(
     *, ticket: Ticket, by: User | None, body: str, public: bool, via: str = Via.DESK
 ) -> Entry:
@@ -365,62 +391,3 @@ def _append(
     return record_entry(
         ticket, kind=kind, by=by, via=via, body=body, public=public, changes=changes
     )
-
-
-@transaction.atomic
-def ticket_reprioritise(
-    *,
-    ticket: Ticket,
-    by: User,
-    impact: str,
-    urgency: str,
-    reason: str,
-    via: str = Via.DESK,
-    expected_version: int | None = None,
-) -> Ticket:
-    """Staff override impact and urgency: the priority follows the matrix and the SLA
-    deadlines follow the priority. The override and its reason are on the timeline."""
-    reason = _require(reason, "reason", _("Say why the priority changes."))
-    levels_check(impact=impact, urgency=urgency)
-    fresh = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("category", "organisation")
-        .get(pk=ticket.pk)
-    )
-    if expected_version is not None and fresh.version != expected_version:
-        raise Conflict(
-            _("%(number)s was changed by someone else in the meantime.") % {"number": fresh.number}
-        )
-    if fresh.status in (Status.CLOSED, Status.CANCELLED):
-        raise InvalidTransition(
-            _("%(number)s is %(status)s; its priority no longer changes.")
-            % {"number": fresh.number, "status": Status(fresh.status).label.lower()}
-        )
-    now = clock.now()
-    updates: dict[str, Any] = {
-        "impact": impact,
-        "urgency": urgency,
-        "priority": priority_for(impact=impact, urgency=urgency),
-    }
-    before = {name: plain_value(getattr(fresh, name)) for name in updates}
-    for name, value in updates.items():
-        setattr(fresh, name, value)
-    sla = clock_reprioritised(fresh, now)
-    for name in ("response_due_at", "resolve_due_at"):
-        if name in sla:
-            before[name] = plain_value(getattr(fresh, name))
-    for name, value in sla.items():
-        setattr(fresh, name, value)
-    fields = [*updates, *sla]
-    changes = {
-        name: [before[name], plain_value(getattr(fresh, name))]
-        for name in before
-        if before[name] != plain_value(getattr(fresh, name))
-    }
-    fresh.version += 1
-    fresh.updated_at = now
-    fresh.save(update_fields=[*fields, "version", "updated_at"])
-    record_entry(fresh, kind=EntryKind.CHANGE, by=by, via=via, body=reason, changes=changes)
-    if fresh.priority == 1 and fresh.kind == Kind.INCIDENT:
-        management_raise([fresh], reason=EscalationReason.CRITICAL)
-    return fresh

@@ -25,7 +25,7 @@ def plain_value(value: Any) -> Any:
     if isinstance(value, User):
         return value.get_username()
     if isinstance(value, models.Model):
-        return getattr(value, "code", None) or str(value)
+        return getattr(value, "code", None) or getattr(value, "number", None) or str(value)
     return str(value)
 
 
