@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sigap.channels.choices import Delivery, Direction
@@ -122,3 +127,93 @@ class Quarantine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.source} {self.received_at:%Y-%m-%d %H:%M}"
+
+
+# What a canned reply's text may name, filled in by `canned.canned_render`. Only these
+# plain names: the text is not run through str.format, where `{ticket.__class__}` would
+# reach into Python objects, and a customer's name full of braces is only ever a value.
+PLACEHOLDERS = ("customer", "ticket", "plate", "agent")
+BODY_HELP = _(
+    "Placeholders: {customer}, {ticket}, {plate} and {agent}. "
+    "Write {{ and }} to show a brace as it is."
+)
+# A doubled brace (a brace shown as it is), a placeholder, or a brace without its pair.
+TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def template_problems(text: str) -> list[str]:
+    """What is wrong with a canned reply's text, one readable message per problem."""
+    known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+    problems: dict[str, None] = {}  # ordered, each said once
+    for match in TEMPLATE_TOKEN.finditer(text):
+        token, name = match.group(), match.group(1)
+        if token in ("{{", "}}") or name in PLACEHOLDERS:
+            continue
+        if name is None:
+            near = text[max(0, match.start() - 20) : match.end() + 20].replace("\n", " ")
+            problem = gettext(
+                'The brace %(brace)s near "%(near)s" has no pair. '
+                "Write %(brace)s%(brace)s to show a brace as it is."
+            ) % {"brace": token, "near": near.strip()}
+        else:
+            problem = gettext("Unknown placeholder %(placeholder)s: use only %(known)s.") % {
+                "placeholder": token,
+                "known": known,
+            }
+        problems[problem] = None
+    return list(problems)
+
+
+class CannedReply(models.Model):
+    """A reply agents send again and again, in both languages, offered on the tickets
+    of its categories (and their subcategories), or on every ticket when it has none."""
+
+    title_en = models.CharField(_("title (English)"), max_length=150)
+    title_id = models.CharField(_("title (Indonesian)"), max_length=150)
+    body_en = models.TextField(_("text (English)"), help_text=BODY_HELP)
+    body_id = models.TextField(_("text (Indonesian)"), help_text=BODY_HELP)
+    categories = models.ManyToManyField(
+        "tickets.Category",
+        blank=True,
+        related_name="canned_replies",
+        verbose_name=_("categories"),
+        help_text=_(
+            "Offered on tickets of these categories and of their subcategories; "
+            "with none, on every ticket."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    ordering = models.PositiveSmallIntegerField(
+        _("order"), default=100, help_text=_("Lower numbers come first in the desk's list.")
+    )
+
+    class Meta:
+        ordering = ["ordering", "id"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """In the language of the page: the agent's, not the customer's."""
+        return self.title_id if translation.get_language() == "id" else self.title_en
+
+    def body_in(self, language: str) -> str:
+        return self.body_id if language == "id" else self.body_en
+
+    def clean(self) -> None:
+        errors = {
+            field: problems
+            for field in ("body_en", "body_id")
+            if (problems := template_problems(getattr(self, field)))
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        # The admin has run clean() already; this stops a script or the shell from
+        # storing a text the desk would show with its placeholders unfilled.
+        self.clean()
+        super().save(*args, **kwargs)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,8 @@ from sigap.customers.validators import normalise_imei, normalise_phone, normalis
 from sigap.tickets.choices import OPEN_STATUSES
 from sigap.tickets.models import Ticket
 from sigap.tickets.selectors import ticket_visible
+
+PHONE_LIKE = re.compile(r"\+?[\d\s().-]+")
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,9 @@ def caller_find(*, user: User, query: str) -> Caller:
     query = (query or "").strip()
     contacts: list[Contact] = []
     organisation = None
-    phone = _try(normalise_phone, query) if any(ch.isdigit() for ch in query) else ""
+    # Only what is written like a number: phonenumbers reads letters as keypad digits,
+    # so a plate would otherwise "be" a phone number.
+    phone = _try(normalise_phone, query) if PHONE_LIKE.fullmatch(query) else ""
     if phone:
         digits = phone.lstrip("+")
         contacts = list(
