@@ -59,3 +59,14 @@ def desk_view(view: View) -> View:
                 return render(request, "desk/not_found.html", status=404)
 
     return wrapper
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """htmx asking for a piece of a page: not a boosted link, which wants the whole
+    page, nor a history restore after a cache miss, which swaps the whole body too."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 
 from sigap.core import clock
 from sigap.core.errors import ValidationFailed
-from sigap.desk.access import desk_view
+from sigap.desk.access import desk_view, wants_partial
+from sigap.desk.bulk import BulkForm
 from sigap.desk.queues import (
     DEFAULT_QUEUE,
     KINDS,
@@ -144,17 +145,6 @@ def _query(params: QueryDict, **changes: str | None) -> str:
     return query.urlencode()
 
 
-def _wants_rows(request: HttpRequest) -> bool:
-    """htmx asking for the table body: not a boosted link, which wants the whole page,
-    nor a history restore after a cache miss, which swaps the whole body too."""
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-Boosted") != "true"
-        and headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
 @require_GET
 @desk_view
 def queue(request: HttpRequest) -> HttpResponse:
@@ -186,8 +176,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "rows": [{"ticket": t, "sla": sla_cell(t, now, formats)} for t in page.items],
         "next_query": _query(params, cursor=page.next_cursor) if page.next_cursor else "",
         "problems": problems,
+        "bulk": user.is_support_staff,
     }
-    if _wants_rows(request):
+    if wants_partial(request):
         response = render(request, "desk/_queue_rows.html", context)
     else:
         counts = queue_counts(user=user, filters=filters, now=now)
@@ -213,6 +204,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 for k, label in KINDS.items()
             ],
             "clear_query": _query(QueryDict(), kind=kind, queue=code),
+            "bulk_form": BulkForm() if user.is_support_staff else None,
         }
         response = render(request, "desk/queue.html", context)
     # The same address answers a whole page or only rows: caches must keep both apart.

@@ -46,3 +46,70 @@
   setInterval(tick, 30000);
   tick();
 })();
+
+/* Keyboard shortcuts, listed at the foot of every desk page: r reply, n internal
+   note, a assign to me, s resolve, / search, ? the list itself. Keys typed into a
+   field are the field's; a shortcut whose control is not on the page does nothing.
+   In the reply box, Ctrl+Enter sends it the way r or n opened it. */
+(function () {
+  "use strict";
+  if (window.sigapShortcuts) return;
+  window.sigapShortcuts = true;
+
+  function typing(target) {
+    return target.closest && target.closest("input, textarea, select, [contenteditable]");
+  }
+
+  function write(kind) {
+    var box = document.querySelector("form.comment textarea");
+    if (!box) return false;
+    box.form.dataset.kind = kind;
+    box.focus();
+    return true;
+  }
+
+  function openAction(name) {
+    var panel = document.getElementById("action-" + name);
+    if (!panel) return false;
+    panel.open = true;
+    var first = panel.querySelector("form select, form input:not([type=hidden]), form textarea");
+    (first || panel.querySelector("summary")).focus();
+    return true;
+  }
+
+  function click(selector) {
+    var control = document.querySelector(selector);
+    if (!control) return false;
+    control.click();
+    return true;
+  }
+
+  var keys = {
+    r: function () { return write("reply"); },
+    n: function () { return write("note"); },
+    a: function () { return click('button[data-action="take"]'); },
+    s: function () { return openAction("resolve"); },
+    "/": function () {
+      var search = document.querySelector('input[type="search"]');
+      if (search) search.focus();
+      return Boolean(search);
+    },
+    "?": function () {
+      var help = document.getElementById("shortcuts");
+      if (help) { help.open = !help.open; help.querySelector("summary").focus(); }
+      return Boolean(help);
+    },
+  };
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey && event.key === "Enter" && event.target.matches("form.comment textarea")) {
+      var kind = event.target.form.dataset.kind || "reply";
+      var send = event.target.form.querySelector('button[value="' + kind + '"]');
+      if (send) { event.preventDefault(); send.click(); }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    var run = keys[event.key];
+    if (run && run()) event.preventDefault();
+  });
+})();
