@@ -14,8 +14,8 @@ from tests.factories import TicketFactory, UserFactory
 CATALOGUE = Path(sigap.__file__).parent / "locale" / "id" / "LC_MESSAGES"
 
 
-def po_entries() -> dict[str, tuple[str, str | None]]:
-    """msgid -> (msgstr, msgid_plural) from the Indonesian .po file."""
+def po_entries() -> dict[tuple[str | None, str], tuple[str, str | None]]:
+    """(msgctxt, msgid) -> (msgstr, msgid_plural) from the Indonesian .po file."""
     text = (CATALOGUE / "django.po").read_text(encoding="utf-8")
     entries = {}
     for block in text.split("\n\n"):
@@ -23,11 +23,12 @@ def po_entries() -> dict[str, tuple[str, str | None]]:
             raise AssertionError(f"fuzzy entry in the catalogue: {block}")
         # A plural entry's first form is msgstr[0]; Indonesian has one form for all counts.
         parts = re.findall(
-            r'^(msgid|msgid_plural|msgstr|msgstr\[0\]) ((?:".*"\n?)+)', block + "\n", re.M
+            r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[0\]) ((?:".*"\n?)+)', block + "\n", re.M
         )
         fields = {k.removesuffix("[0]"): "".join(re.findall(r'"(.*)"', v)) for k, v in parts}
         if fields.get("msgid"):
-            entries[fields["msgid"]] = (fields.get("msgstr", ""), fields.get("msgid_plural"))
+            key = (fields.get("msgctxt"), fields["msgid"])
+            entries[key] = (fields.get("msgstr", ""), fields.get("msgid_plural"))
     return entries
 
 
@@ -38,10 +39,12 @@ def test_every_message_has_an_indonesian_translation_and_the_mo_is_current():
     assert untranslated == []
     with open(CATALOGUE / "django.mo", "rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    for msgid, (msgstr, plural) in entries.items():
+    for (context, msgid), (msgstr, plural) in entries.items():
         unescape = lambda s: s.encode().decode("unicode_escape").encode("latin-1").decode()  # noqa: E731
         if plural:
             got = compiled.ngettext(unescape(msgid), unescape(plural), 1)
+        elif context:
+            got = compiled.pgettext(unescape(context), unescape(msgid))
         else:
             got = compiled.gettext(unescape(msgid))
         assert got == unescape(msgstr), msgid

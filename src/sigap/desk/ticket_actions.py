@@ -20,7 +20,7 @@ from sigap.core.errors import NotFound, ValidationFailed
 from sigap.desk import action_forms as f
 from sigap.routing.choices import EscalationKind
 from sigap.tickets import changes, selectors, services
-from sigap.tickets.choices import Action, Status
+from sigap.tickets.choices import Action
 from sigap.tickets.models import Ticket
 
 
@@ -34,6 +34,9 @@ class Step:
     action: Action | None = None
     # A single button (no form to fill), shown outside the menu of forms.
     button: bool = False
+    # Only support staff, whatever the transition map gives the role (a vendor may
+    # start or resolve a ticket escalated to it, not hand it on).
+    staff: bool = False
 
 
 def _common(user: User, ticket: Ticket, data: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +86,7 @@ STEPS: dict[str, Step] = {
         _take,
         Action.ASSIGN,
         button=True,
+        staff=True,
     ),
     "start": Step(
         f.VersionForm,
@@ -116,6 +120,7 @@ STEPS: dict[str, Step] = {
             **_common(u, t, d), assignee=d["assignee"], group=d["group"]
         ),
         Action.ASSIGN,
+        staff=True,
     ),
     "pend": Step(
         f.PendForm,
@@ -132,6 +137,7 @@ STEPS: dict[str, Step] = {
         gettext_lazy("Escalated."),
         _escalate,
         Action.ESCALATE,
+        staff=True,
     ),
     "resolve": Step(
         f.ResolveForm,
@@ -198,10 +204,9 @@ STEPS: dict[str, Step] = {
         gettext_lazy("Marked as a duplicate and cancelled."),
         _duplicate,
         Action.CANCEL,
+        staff=True,
     ),
 }
-
-FINAL = (Status.CLOSED, Status.CANCELLED)
 
 
 def steps_for(user: User, ticket: Ticket) -> list[str]:
@@ -210,11 +215,9 @@ def steps_for(user: User, ticket: Ticket) -> list[str]:
     names = []
     for name, step in STEPS.items():
         if step.action is None:
-            ok = user.is_support_staff and ticket.status not in FINAL
+            ok = user.is_support_staff and ticket.status not in changes.FINAL
         else:
-            ok = step.action in allowed
-            if name in ("take", "duplicate", "assign", "escalate"):
-                ok = ok and user.is_support_staff
+            ok = step.action in allowed and (user.is_support_staff or not step.staff)
             if name == "take":
                 ok = ok and ticket.assignee_id != user.pk
         if ok:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
 from sigap.core import clock
-from sigap.core.errors import Conflict, InvalidTransition, ValidationFailed
+from sigap.core.errors import InvalidTransition, ValidationFailed
 from sigap.routing.choices import EscalationReason
 from sigap.routing.escalation import management_raise
 from sigap.sla.clocks import clock_reprioritised
@@ -24,16 +24,10 @@ from sigap.sla.services import levels_check, priority_for
 from sigap.tickets.choices import EntryKind, Kind, Status, Via
 from sigap.tickets.creation import cause_applies
 from sigap.tickets.models import Category, Cause, Ticket
+from sigap.tickets.services import require_text, version_check
 from sigap.tickets.timeline import plain_value, record_entry
 
 FINAL = (Status.CLOSED, Status.CANCELLED)
-
-
-def _require(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(message, fields={field: _("Required.")})
-    return value
 
 
 def _locked(ticket: Ticket, expected_version: int | None, final_refusal: str) -> Ticket:
@@ -44,14 +38,7 @@ def _locked(ticket: Ticket, expected_version: int | None, final_refusal: str) ->
         .select_related("category", "organisation")
         .get(pk=ticket.pk)
     )
-    if expected_version is not None and fresh.version != expected_version:
-        raise Conflict(
-            _(
-                "%(number)s was changed by someone else in the meantime (now %(status)s). "
-                "Reload it and try again."
-            )
-            % {"number": fresh.number, "status": Status(fresh.status).label}
-        )
+    version_check(fresh, expected_version)
     if fresh.status in FINAL:
         raise InvalidTransition(
             final_refusal % {"number": fresh.number, "status": Status(fresh.status).label.lower()}
@@ -109,7 +96,7 @@ def ticket_reprioritise(
 ) -> Ticket:
     """Staff override impact and urgency: the priority follows the matrix and the SLA
     deadlines follow the priority. The override and its reason are on the timeline."""
-    reason = _require(reason, "reason", _("Say why the priority changes."))
+    reason = require_text(reason, "reason", _("Say why the priority changes."))
     levels_check(impact=impact, urgency=urgency)
     fresh = _locked(
         ticket, expected_version, _("%(number)s is %(status)s; its priority no longer changes.")
@@ -176,7 +163,7 @@ def ticket_convert(
     keeps its number (the customer's replies and links still find it) and its
     timeline; its kind, category and SLA deadlines change, and the conversion and
     its reason are on the timeline."""
-    reason = _require(reason, "reason", _("Say why the ticket is converted."))
+    reason = require_text(reason, "reason", _("Say why the ticket is converted."))
     if kind not in Kind.values:
         raise ValidationFailed(_("Unknown ticket kind."), fields={"kind": kind})
     fresh = _locked(ticket, expected_version, _("%(number)s is %(status)s; it is not converted."))
@@ -230,7 +217,7 @@ def ticket_involve_management(
 ) -> Ticket:
     """Bring the head of infrastructure in (a management escalation, with a reason);
     the ticket stays with the group working it."""
-    reason = _require(reason, "reason", _("Say why management is brought in."))
+    reason = require_text(reason, "reason", _("Say why management is brought in."))
     fresh = _locked(ticket, expected_version, _("%(number)s is %(status)s; it is not escalated."))
     if not management_raise([fresh], reason=EscalationReason.MANUAL, by=by, note=reason):
         raise ValidationFailed(

@@ -53,6 +53,16 @@ def _locked(ticket: Ticket, action: Action, expected_version: int | None) -> Tic
         .select_related("category", "support_group", "assignee")
         .get(pk=ticket.pk)
     )
+    version_check(fresh, expected_version)
+    sources, _target = TRANSITIONS[action]
+    if fresh.status not in sources:
+        raise InvalidTransition(transition_refusal(fresh, action))
+    return fresh
+
+
+def version_check(fresh: Ticket, expected_version: int | None) -> None:
+    """Conflict when the ticket (read under its lock) is no longer the version the
+    caller saw: their change would silently overwrite someone else's."""
     if expected_version is not None and fresh.version != expected_version:
         raise Conflict(
             _(
@@ -61,10 +71,6 @@ def _locked(ticket: Ticket, action: Action, expected_version: int | None) -> Tic
             )
             % {"number": fresh.number, "status": Status(fresh.status).label}
         )
-    sources, _target = TRANSITIONS[action]
-    if fresh.status not in sources:
-        raise InvalidTransition(transition_refusal(fresh, action))
-    return fresh
 
 
 def transition_refusal(ticket: Ticket, action: Action | str) -> str:
@@ -115,7 +121,7 @@ def _apply(
     return ticket
 
 
-def _require(value: str, field: str, message: str) -> str:
+def require_text(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationFailed(message, fields={field: _("Required.")})
@@ -217,7 +223,7 @@ def ticket_escalate(
     expected_version: int | None = None,
 ) -> Ticket:
     """Hand the ticket to another support group (functional, management or vendor)."""
-    reason = _require(reason, "reason", _("Say why the ticket is escalated."))
+    reason = require_text(reason, "reason", _("Say why the ticket is escalated."))
     ticket = _locked(ticket, Action.ESCALATE, expected_version)
     if group.pk == ticket.support_group_id:
         raise ValidationFailed(
@@ -295,7 +301,7 @@ def ticket_reopen(
     via: str = Via.DESK,
     expected_version: int | None = None,
 ) -> Ticket:
-    reason = _require(reason, "reason", _("Say why the ticket is reopened."))
+    reason = require_text(reason, "reason", _("Say why the ticket is reopened."))
     ticket = _locked(ticket, Action.REOPEN, expected_version)
     updates = {"resolved_at": None, "resolution_code": "", "resolution_summary": ""}
     return _apply(ticket, action=Action.REOPEN, by=by, via=via, updates=updates, body=reason)
@@ -310,7 +316,7 @@ def ticket_cancel(
     via: str = Via.DESK,
     expected_version: int | None = None,
 ) -> Ticket:
-    reason = _require(reason, "reason", _("Say why the ticket is cancelled."))
+    reason = require_text(reason, "reason", _("Say why the ticket is cancelled."))
     ticket = _locked(ticket, Action.CANCEL, expected_version)
     updates = {"pending_reason": "", "cancelled_at": clock.now()}
     escalations_end(ticket)
@@ -351,7 +357,7 @@ def ticket_comment(
 ) -> Entry:
     """A reply to the customer (public) or an internal note. The first public
     reply by support staff is the ticket's first response."""
-    body = _require(body, "body", _("A comment needs text."))
+    body = require_text(body, "body", _("A comment needs text."))
     kind = EntryKind.COMMENT if public else EntryKind.NOTE
     return _append(ticket, kind=kind, by=by, body=body, public=public, via=via)
 
@@ -360,7 +366,7 @@ def ticket_comment(
 def ticket_call(*, ticket: Ticket, by: User, summary: str) -> Entry:
     """A phone call with the customer about this ticket, logged by an agent: like a
     reply, the first one is the ticket's first response."""
-    summary = _require(summary, "summary", _("Say what was said on the call."))
+    summary = require_text(summary, "summary", _("Say what was said on the call."))
     return _append(ticket, kind=EntryKind.CALL, by=by, body=summary, public=True, via=Via.PHONE)
 
 
