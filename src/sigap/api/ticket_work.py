@@ -1,5 +1,5 @@
-"""Work on a logged ticket over the API: transitions, replies and notes, a change of
-priority, the acknowledgement of an escalation."""
+"""Work on a logged ticket over the API: transitions, replies and notes, the
+acknowledgement of an escalation."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from sigap.channels.services import reply_to_customer
 from sigap.core.errors import Forbidden, NotFound, ValidationFailed
 from sigap.routing import escalation as escalation_service
 from sigap.routing.models import Escalation, SupportGroup
-from sigap.sla.choices import Level
-from sigap.tickets import changes, selectors, services
+from sigap.tickets import selectors, services
 from sigap.tickets.choices import Action, Via
 from sigap.tickets.models import Cause
 
@@ -142,30 +141,4 @@ def escalation_acknowledge(request: HttpRequest, number: str, escalation_id: int
             _("%(number)s has no escalation %(id)s.") % {"number": number, "id": escalation_id}
         )
     escalation_service.escalation_acknowledge(escalation=escalation, by=user)
-    return detail_out(user, selectors.ticket_get(user=user, number=number))
-
-
-class PriorityIn(Schema):
-    impact: Level
-    urgency: Level
-    reason: str = Field(min_length=1, description="why the priority changes")
-    expected_version: int | None = None
-
-
-@router.post("/tickets/{number}/priority", response=TicketDetail)
-def ticket_reprioritise(request: HttpRequest, number: str, payload: PriorityIn):
-    """Override impact and urgency (support staff): the priority follows the matrix and
-    the SLA deadlines follow the priority; the reason is on the timeline."""
-    user: User = request.auth
-    require_staff(user)
-    ticket = selectors.ticket_get(user=user, number=number)
-    changes.ticket_reprioritise(
-        ticket=ticket,
-        by=user,
-        impact=payload.impact,
-        urgency=payload.urgency,
-        reason=payload.reason,
-        via=Via.API,
-        expected_version=payload.expected_version,
-    )
     return detail_out(user, selectors.ticket_get(user=user, number=number))

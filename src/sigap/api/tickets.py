@@ -140,6 +140,8 @@ class TicketDetail(TicketItem):
     sla_paused_at: datetime | None
     breaches: list[BreachOut]
     escalations: list[EscalationOut] = Field(description="support staff only")
+    parent: str | None = Field(description="the ticket this one is part of")
+    duplicate_of: str | None = Field(description="the ticket this cancelled one duplicates")
     version: int
     allowed_actions: list[str]
     timeline: list[EntryOut]
@@ -198,6 +200,8 @@ def detail_out(user: User, t: Ticket, timeline: list[Entry] | None = None) -> di
         "response_due_at": t.response_due_at,
         "resolve_due_at": t.resolve_due_at,
         "sla_paused_at": t.sla_paused_at,
+        "parent": t.parent.number if t.parent_id else None,
+        "duplicate_of": t.duplicate_of.number if t.duplicate_of_id else None,
         "breaches": [
             {
                 "clock": b.clock,
