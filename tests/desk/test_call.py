@@ -220,6 +220,18 @@ def test_a_call_from_an_unknown_number_makes_a_new_unverified_contact(agent):
 
 
 @pytest.mark.django_db
+def test_a_driver_found_by_plate_calling_from_a_new_number_joins_that_fleet(agent, customer):
+    page = agent.get(NEW, {"q": "b 1234 xyz"})
+    data = new_ticket_call(page, phone="0857 7777 8888", q="b 1234 xyz", scope="one")
+    data["name"] = "Sopir Andi"
+    assert agent.post(LOG, data).status_code == 302
+    driver = Contact.objects.get(phone="+6285777778888")
+    fleet = customer["contact"].organisation
+    assert driver.organisation == fleet and not driver.is_verified
+    assert driver.tickets.get().organisation == fleet
+
+
+@pytest.mark.django_db
 def test_submitting_the_same_form_twice_logs_one_call(agent, customer):
     data = new_ticket_call(agent.get(NEW))
     before = Ticket.objects.count()

@@ -132,8 +132,15 @@ def contact_for_email(*, address: str, name: str = "") -> Contact:
         return _by_email(address)
 
 
-def contact_for_phone(*, phone: str, name: str = "", whatsapp_id: str = "") -> Contact:
-    """The contact with this WhatsApp id or phone number, or a new unverified one."""
+def contact_for_phone(
+    *,
+    phone: str,
+    name: str = "",
+    whatsapp_id: str = "",
+    organisation: Organisation | None = None,
+) -> Contact:
+    """The contact with this WhatsApp id or phone number, or a new unverified one (of
+    `organisation`, when the desk knows whose the caller is)."""
     phone = normalise_phone(phone)
     known = Contact.objects.select_related("organisation")
     contact = (whatsapp_id and known.filter(whatsapp_id=whatsapp_id).first()) or known.filter(
@@ -145,6 +152,6 @@ def contact_for_phone(*, phone: str, name: str = "", whatsapp_id: str = "") -> C
             contact.save(update_fields=["whatsapp_id"])
         return contact
     return _save(
-        Contact(is_verified=False),
+        Contact(is_verified=False, organisation=organisation),
         {"name": (name or phone)[:200], "phone": phone, "whatsapp_id": whatsapp_id},
     )

@@ -349,6 +349,13 @@ def call_causes(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/_causes.html", context)
 
 
+def _caller_organisation(user: User, query: str):
+    """The organisation the agent's lookup found (by a plate or an IMEI, say), for a
+    caller whose number the desk does not know yet."""
+    found = caller_view(user=user, query=query)
+    return found.caller.organisation if found is not None else None
+
+
 @require_POST
 @desk_view
 def call_log(request: HttpRequest) -> HttpResponse:
@@ -367,6 +374,7 @@ def call_log(request: HttpRequest) -> HttpResponse:
                 summary=data["summary"],
                 ticket=ticket,
                 call_id=str(data["call_id"]),
+                organisation=_caller_organisation(user, request.POST.get("q", "")),
                 **form.new_ticket(),
             )
         except DomainError as exc:
