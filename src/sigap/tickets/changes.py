@@ -22,7 +22,7 @@ from sigap.routing.escalation import management_raise
 from sigap.sla.clocks import clock_reprioritised
 from sigap.sla.services import levels_check, priority_for
 from sigap.tickets.choices import EntryKind, Kind, Status, Via
-from sigap.tickets.creation import cause_applies
+from sigap.tickets.creation import category_refusals
 from sigap.tickets.models import Category, Cause, Ticket
 from sigap.tickets.services import require_text, version_check
 from sigap.tickets.timeline import plain_value, record_entry
@@ -110,19 +110,7 @@ def ticket_reprioritise(
 
 
 def _check_category(category: Category, kind: str, cause: Cause | None) -> None:
-    errors: dict[str, str] = {}
-    if not category.is_active:
-        errors["category"] = _("Category %(code)s is no longer in use.") % {"code": category.code}
-    elif not category.allows(kind):
-        errors["category"] = _("Category %(code)s is not used for %(kind)s tickets.") % {
-            "code": category.code,
-            "kind": Kind(kind).label.lower(),
-        }
-    if cause is not None and not cause_applies(cause=cause, category=category):
-        errors["cause"] = _("Cause %(cause)s does not apply to category %(code)s.") % {
-            "cause": cause.code,
-            "code": category.code,
-        }
+    errors = category_refusals(category=category, kind=kind, cause=cause)
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
 

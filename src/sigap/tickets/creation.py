@@ -52,16 +52,8 @@ def _number(ticket: Ticket) -> None:
         )
 
 
-def _check_links(
-    *,
-    kind: str,
-    category: Category,
-    cause: Cause | None,
-    organisation: Organisation | None,
-    contact: Contact | None,
-    vehicle: Vehicle | None,
-    unit: Unit | None,
-) -> dict[str, str]:
+def category_refusals(*, category: Category, kind: str, cause: Cause | None) -> dict[str, str]:
+    """What is wrong with filing a ticket of `kind` under `category` with `cause`."""
     errors: dict[str, str] = {}
     if not category.is_active:
         errors["category"] = _("Category %(code)s is no longer in use.") % {"code": category.code}
@@ -75,6 +67,20 @@ def _check_links(
             "cause": cause.code,
             "code": category.code,
         }
+    return errors
+
+
+def _check_links(
+    *,
+    kind: str,
+    category: Category,
+    cause: Cause | None,
+    organisation: Organisation | None,
+    contact: Contact | None,
+    vehicle: Vehicle | None,
+    unit: Unit | None,
+) -> dict[str, str]:
+    errors = category_refusals(category=category, kind=kind, cause=cause)
     org_id = organisation.pk if organisation else None
     for field, obj, obj_org in (
         ("contact", contact, contact.organisation_id if contact else None),
