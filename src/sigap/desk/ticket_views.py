@@ -159,7 +159,7 @@ def ticket_act(request: HttpRequest, number: str, name: str) -> HttpResponse:
 def _priority_preview(request: HttpRequest, *, page_form: ActionForm, ticket: Ticket):
     """The priority and deadlines impact and urgency would give, before saving: a
     piece of the page for htmx, the page with the form kept open without it."""
-    data = {name: page_form.data.get(f"{name}") for name in ("impact", "urgency", "reason")}
+    data = {name: page_form.data.get(name) for name in ("impact", "urgency", "reason")}
     levels = Level.values
     if data["impact"] not in levels or data["urgency"] not in levels:
         preview = None
