@@ -62,7 +62,14 @@ class Server:
 
 
 def start_gunicorn(
-    *, python: str, app: str, env: dict[str, str], cwd: Path, log: Path, probe: str
+    *,
+    python: str,
+    app: str,
+    env: dict[str, str],
+    cwd: Path,
+    log: Path,
+    probe: str,
+    extra: tuple[str, ...] = (),
 ) -> Server:
     port = free_port()
     command = [
@@ -76,6 +83,7 @@ def start_gunicorn(
         f"127.0.0.1:{port}",
         "--timeout",
         str(GUNICORN_TIMEOUT),
+        *extra,
     ]
     with open(log, "ab") as out:
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=out)
@@ -112,6 +120,8 @@ class Target:
     title: str
     work: Path
     info: dict[str, Any] = field(default_factory=dict)
+    # More gunicorn options, e.g. an access log with each request's duration.
+    gunicorn_args: tuple[str, ...] = ()
 
     def prepare(self, tickets: int) -> None:
         raise NotImplementedError
@@ -149,9 +159,11 @@ class SigapTarget(Target):
         database: str,
         pg_url: str,
         src: Path | None = None,
+        seed_script: Path = HERE / "sigap_seed.py",
     ) -> None:
         super().__init__(key=key, title=title, work=work)
         self.database = database
+        self.seed_script = seed_script
         self.src = src  # another checkout's src/ to import sigap from (a what-if run)
         self.pg_url = pg_url.rstrip("/")
         self.data_dir = work / "data"
@@ -197,7 +209,7 @@ class SigapTarget(Target):
             [sys.executable, "-m", "sigap", "migrate", "-v0"], env=env, check=True, cwd=self.work
         )
         out = subprocess.run(
-            [sys.executable, str(HERE / "sigap_seed.py"), "--tickets", str(tickets)],
+            [sys.executable, str(self.seed_script), "--tickets", str(tickets)],
             env=env,
             check=True,
             cwd=self.work,
@@ -241,6 +253,7 @@ class SigapTarget(Target):
             cwd=self.work,
             log=self.work / "gunicorn.log",
             probe="/healthz",
+            extra=self.gunicorn_args,
         )
 
     def _auth(self) -> tuple[tuple[str, str], ...]:
@@ -278,12 +291,13 @@ class SigapTarget(Target):
         ]
 
 
-def _datatables_path(filtering: dict[str, list[int]], start: int) -> str:
-    """What the peer's staff ticket list page fetches (50 rows, its default sort)."""
+def _datatables_path(filtering: dict[str, list[int]], start: int, search: str = "") -> str:
+    """What the peer's staff ticket list page fetches (50 rows, its default sort);
+    `search` is what its list page passes on from `?q=`."""
     query = {
         "filtering": filtering,
         "sorting": "created",
-        "search_string": "",
+        "search_string": search,
         "sortreverse": False,
     }
     encoded = base64.b64encode(json.dumps(query).encode()).decode()
@@ -294,7 +308,13 @@ class PeerTarget(Target):
     """django-helpdesk 2.6.1 as built by /work/shared/peer/setup.sh (SQLite only)."""
 
     def __init__(
-        self, *, work: Path, peer_dir: Path, list_requests: int, rest_requests: int
+        self,
+        *,
+        work: Path,
+        peer_dir: Path,
+        list_requests: int,
+        rest_requests: int,
+        seed_args: tuple[str, ...] = (),
     ) -> None:
         super().__init__(key="peer", title="django-helpdesk (SQLite)", work=work)
         self.peer_dir = peer_dir
@@ -305,6 +325,7 @@ class PeerTarget(Target):
         self.run = work / "peer-run.sqlite3"
         self.list_requests = list_requests
         self.rest_requests = rest_requests
+        self.seed_args = seed_args  # more options for peer_seed.py
         # Any 32-character token works as Django's CSRF secret (cookie + header).
         self.csrf = secrets.token_hex(16)
 
@@ -332,7 +353,7 @@ class PeerTarget(Target):
         self.check()
         sqlite_copy(self.base, self.seed)
         out = subprocess.run(
-            [self.python, str(HERE / "peer_seed.py"), "--tickets", str(tickets)],
+            [self.python, str(HERE / "peer_seed.py"), "--tickets", str(tickets), *self.seed_args],
             env=self.env(self.seed),
             cwd=self.site,
             check=True,
@@ -352,6 +373,7 @@ class PeerTarget(Target):
             cwd=self.site,
             log=self.work / "peer-gunicorn.log",
             probe="/login/",
+            extra=self.gunicorn_args,
         )
 
     def _staff(self) -> tuple[tuple[str, str], ...]:

@@ -14,6 +14,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.settings")
@@ -50,7 +51,10 @@ def _people() -> tuple[User, int]:
     return user, contact.pk
 
 
-def _seed_tickets(count: int, seed: int) -> None:
+def _seed_tickets(count: int, seed: int, shape: Callable[[Ticket], None] | None = None) -> None:
+    """`count` tickets over the last year, numbered oldest first. `shape`, when given,
+    finishes each ticket before it is written (`desk_seed.py` gives them customers,
+    people, clocks and texts); the draws made here stay the same either way."""
     rng = random.Random(seed)
     orgs = list(Organisation.objects.values_list("pk", flat=True))
     groups = list(SupportGroup.objects.values_list("pk", flat=True))
@@ -69,23 +73,24 @@ def _seed_tickets(count: int, seed: int) -> None:
         kind = rng.choice(Kind.values)
         numbers[kind] += 1
         impact, urgency = rng.choice(levels), rng.choice(levels)
-        batch.append(
-            Ticket(
-                number=f"{NUMBER_PREFIX[Kind(kind)]}-{numbers[kind]:06d}",
-                kind=kind,
-                title=f"Unit {rng.randrange(10**14, 10**15)} stopped reporting",
-                category_id=rng.choice(by_kind[kind]),
-                organisation_id=rng.choice(orgs),
-                channel=rng.choice(channels),
-                impact=impact,
-                urgency=urgency,
-                priority=DEFAULT_MATRIX[(impact, urgency)],
-                status=rng.choice(statuses),
-                support_group_id=rng.choice(groups),
-                reported_at=moment,
-                updated_at=moment,
-            )
+        ticket = Ticket(
+            number=f"{NUMBER_PREFIX[Kind(kind)]}-{numbers[kind]:06d}",
+            kind=kind,
+            title=f"Unit {rng.randrange(10**14, 10**15)} stopped reporting",
+            category_id=rng.choice(by_kind[kind]),
+            organisation_id=rng.choice(orgs),
+            channel=rng.choice(channels),
+            impact=impact,
+            urgency=urgency,
+            priority=DEFAULT_MATRIX[(impact, urgency)],
+            status=rng.choice(statuses),
+            support_group_id=rng.choice(groups),
+            reported_at=moment,
+            updated_at=moment,
         )
+        if shape is not None:
+            shape(ticket)
+        batch.append(ticket)
         if len(batch) == BATCH:
             Ticket.objects.bulk_create(batch)
             batch.clear()

@@ -114,7 +114,9 @@ def queue_tickets(
 
 def queue_counts(*, user: User, filters: TicketFilters, now: datetime) -> dict[str, int]:
     """How many tickets each queue holds under `filters`: one aggregate query."""
-    qs = ticket_filter(ticket_visible(user=user), filters)
+    # Every queue holds open tickets only (pending is one of them). Saying so lets the
+    # status index skip the closed majority instead of reading every ticket of the kind.
+    qs = ticket_filter(ticket_visible(user=user), filters).filter(_open())
     return qs.aggregate(
         **{code: Count("pk", filter=q.condition(user, now)) for code, q in QUEUES.items()}
     )

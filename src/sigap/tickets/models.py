@@ -286,6 +286,8 @@ class Ticket(models.Model):
             models.Index(fields=["-reported_at", "-id"], name="ticket_reported_idx"),
             models.Index(fields=["status", "-reported_at"], name="ticket_status_idx"),
             models.Index(fields=["kind", "-reported_at"], name="ticket_kind_idx"),
+            # The desk's queue counts and its sparse queues: open tickets of one kind.
+            models.Index(fields=["kind", "status", "-reported_at"], name="ticket_kind_status_idx"),
             models.Index(fields=["organisation", "-reported_at"], name="ticket_org_idx"),
             models.Index(fields=["category", "-reported_at"], name="ticket_category_idx"),
             models.Index(fields=["response_due_at"], name="ticket_response_due_idx"),
