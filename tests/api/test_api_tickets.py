@@ -369,3 +369,14 @@ def test_unit_given_without_plate_brings_its_vehicle(api, contact):
     assert answer.status_code == 201
     assert answer.json()["plate"] == unit.vehicle.plate
     assert answer.json()["organisation"] == contact.organisation.code
+
+
+@pytest.mark.django_db
+def test_the_list_reads_highest_priority_first_when_asked(api):
+    for level in ["low", "high", "medium"]:
+        TicketFactory(impact=level, urgency=level)
+    body = api.get(URL, {"sort": "priority", "limit": 2}).json()
+    assert [t["priority"] for t in body["items"]] == [1, 3]
+    rest = api.get(URL, {"sort": "priority", "cursor": body["next_cursor"]}).json()
+    assert [t["priority"] for t in rest["items"]] == [5]
+    assert api.get(URL, {"cursor": body["next_cursor"]}).status_code == 422  # another order

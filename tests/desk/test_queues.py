@@ -285,3 +285,23 @@ def test_the_page_costs_the_same_queries_for_3_or_30_tickets(
         assert len(numbers(answer)) == tickets
         with django_assert_max_num_queries(4):  # the rows alone skip the counts
             client.get("/desk/", {"queue": "groups"}, HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.django_db
+def test_a_queue_reads_highest_priority_first_across_its_pages(rina):
+    group("customer_support", rina)
+    with at(MONDAY):
+        for n, level in enumerate(["low", "high", "medium"] * 20):
+            with at(MONDAY + timedelta(minutes=n)):
+                TicketFactory(impact=level, urgency=level)
+    client = signed_in(rina)
+    first = client.get("/desk/", {"queue": "unassigned", "sort": "priority"})
+    rows = numbers(first)
+    assert len(rows) == 50
+    cursor = first.context["next_query"]
+    rest = numbers(client.get(f"/desk/?{cursor}", HTTP_HX_REQUEST="true"))
+    shown = Ticket.objects.in_bulk(rows + rest, field_name="number")
+    priorities = [shown[n].priority for n in rows + rest]
+    assert len(rows + rest) == 60 and priorities == sorted(priorities)
+    assert priorities[0] == 1 and priorities[-1] == 5
+    assert '<option value="priority" selected>' in first.content.decode()

@@ -21,7 +21,7 @@ from sigap.routing.models import Escalation
 from sigap.sla.choices import Level
 from sigap.sla.proposal import Scope
 from sigap.tickets import creation, importing, selectors
-from sigap.tickets.choices import Channel, Kind, Status, Via
+from sigap.tickets.choices import Channel, Kind, Sort, Status, Via
 from sigap.tickets.models import Entry, Ticket
 
 router = Router(tags=["tickets"])
@@ -434,10 +434,12 @@ def ticket_list(
     channel: Channel | None = None,
     reported_from: date | datetime | None = None,
     reported_to: date | datetime | None = None,
+    sort: Sort = Sort.NEWEST,
     cursor: str | None = None,
     limit: int = Query(50, ge=1, le=200),
 ):
-    """Newest first. Pass `next_cursor` back as `cursor` for the next page."""
+    """Newest first unless `sort` says otherwise. Pass `next_cursor` back as `cursor`
+    (with the same `sort`) for the next page."""
     filters = selectors.TicketFilters(
         kind=kind,
         status=status or None,
@@ -448,7 +450,9 @@ def ticket_list(
         reported_from=_moment(reported_from),
         reported_to=_moment(reported_to, end=True),
     )
-    page = selectors.ticket_list(user=request.auth, filters=filters, cursor=cursor, limit=limit)
+    page = selectors.ticket_list(
+        user=request.auth, filters=filters, cursor=cursor, limit=limit, sort=sort
+    )
     return {"items": [_item(t) for t in page.items], "next_cursor": page.next_cursor}
 
 

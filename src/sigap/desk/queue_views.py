@@ -28,7 +28,7 @@ from sigap.desk.queues import (
     sla_clock,
 )
 from sigap.sla.choices import Priority
-from sigap.tickets.choices import Channel, Kind, Status
+from sigap.tickets.choices import Channel, Kind, Sort, Status
 from sigap.tickets.models import Ticket
 from sigap.tickets.selectors import TicketFilters
 
@@ -65,6 +65,7 @@ class QueueFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    sort = forms.ChoiceField(label=gettext_lazy("Order"), choices=Sort.choices, required=False)
 
     def problems(self) -> list[str]:
         return [
@@ -72,6 +73,9 @@ class QueueFilterForm(forms.Form):
             for name, errors in self.errors.items()
             for error in errors
         ]
+
+    def ordering(self) -> str:
+        return self.cleaned_data.get("sort") or Sort.NEWEST
 
     def filters(self, kind: str) -> TicketFilters:
         """The valid values only: a bad one is reported and left out, the rest applies."""
@@ -166,11 +170,19 @@ def queue(request: HttpRequest) -> HttpResponse:
             filters=filters,
             now=now,
             cursor=params.get("cursor"),
+            sort=form.ordering(),
             limit=PAGE_SIZE,
         )
     except ValidationFailed:
         problems.append(_("That page of the queue no longer exists; here is the first page."))
-        page = queue_page(user=user, queue=current, filters=filters, now=now, limit=PAGE_SIZE)
+        page = queue_page(
+            user=user,
+            queue=current,
+            filters=filters,
+            now=now,
+            limit=PAGE_SIZE,
+            sort=form.ordering(),
+        )
     formats = sla_formats()
     context = {
         "rows": [{"ticket": t, "sla": sla_cell(t, now, formats)} for t in page.items],

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.accounts.models import User
 from sigap.routing.models import Escalation, SupportGroup
-from sigap.tickets.choices import OPEN_STATUSES, Kind, Status
+from sigap.tickets.choices import OPEN_STATUSES, Kind, Sort, Status
 from sigap.tickets.models import Ticket
 from sigap.tickets.selectors import (
     TicketFilters,
@@ -130,13 +130,14 @@ def queue_page(
     now: datetime,
     cursor: str | None = None,
     limit: int = 50,
+    sort: str = Sort.NEWEST,
 ) -> TicketPage:
-    """Newest first, keyset-paginated with `ticket_list`'s cursors; raises
-    ValidationFailed for a cursor it did not hand out."""
+    """In the order `sort` (newest first unless told), keyset-paginated with
+    `ticket_page`'s cursors; raises ValidationFailed for a cursor it did not hand out."""
     qs = queue_tickets(user=user, queue=queue, filters=filters, now=now).select_related(
         "category", "organisation", "assignee"
     )
-    return ticket_page(qs, cursor=cursor, limit=limit)
+    return ticket_page(qs, cursor=cursor, limit=limit, sort=sort)
 
 
 @dataclass(frozen=True)

@@ -118,3 +118,12 @@ class EntryKind(models.TextChoices):
     CALL = "call", _("Phone call")
     SLA = "sla", _("SLA")
     ESCALATION = "escalation", _("Escalation")
+
+
+class Sort(models.TextChoices):
+    """The orders a list of tickets can be read in (keyset-paginated in each)."""
+
+    NEWEST = "newest", _("Newest first")
+    OLDEST = "oldest", _("Oldest first")
+    PRIORITY = "priority", _("Highest priority first")
+    ACTIVITY = "activity", _("Latest activity first")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import operator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from sigap.accounts.models import User
 from sigap.core import reference
 from sigap.core.errors import NotFound, ValidationFailed
-from sigap.tickets.choices import Action, CategoryKind, allowed_actions
+from sigap.tickets.choices import Action, CategoryKind, Sort, allowed_actions
 from sigap.tickets.models import Attachment, Category, Cause, Entry, Ticket
 
 # What each kind of user may do to a ticket it can see (staff: everything the map allows).
@@ -151,20 +153,52 @@ def ticket_filter(qs: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Tick
     return qs
 
 
-def _encode_cursor(ticket: Ticket) -> str:
-    raw = f"{ticket.reported_at.isoformat()}|{ticket.pk}".encode()
+# Each order's keys, (field, descending); the last is the id, so the order is total.
+SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
+    Sort.NEWEST: (("reported_at", True), ("id", True)),
+    Sort.OLDEST: (("reported_at", False), ("id", False)),
+    Sort.PRIORITY: (("priority", False), ("reported_at", True), ("id", True)),
+    Sort.ACTIVITY: (("updated_at", True), ("id", True)),
+}
+_DATETIMES = frozenset({"reported_at", "updated_at"})
+
+
+def _encode_cursor(ticket: Ticket, sort: str) -> str:
+    values = [getattr(ticket, name) for name, _descending in SORT_KEYS[sort]]
+    parts = [v.isoformat() if isinstance(v, datetime) else str(v) for v in values]
+    # Newest first keeps the cursor it always had: clients may hold one.
+    raw = "|".join(parts if sort == Sort.NEWEST else [sort, *parts]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+def _decode_cursor(cursor: str, sort: str) -> list:
+    keys = SORT_KEYS[sort]
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = raw.split("|")
-        return datetime.fromisoformat(moment), int(pk)
+        parts = raw.split("|")
+        if sort != Sort.NEWEST and parts.pop(0) != sort:
+            raise ValueError(sort)
+        if len(parts) != len(keys):
+            raise ValueError(raw)
+        return [
+            datetime.fromisoformat(part) if name in _DATETIMES else int(part)
+            for (name, _descending), part in zip(keys, parts, strict=True)
+        ]
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise ValidationFailed(
             _("The cursor is not one this API handed out."), fields={"cursor": cursor}
         ) from None
+
+
+def _after(sort: str, values: list) -> Q:
+    """The rows after the cursor's in this order: on the first key that differs, past it."""
+    keys = SORT_KEYS[sort]
+    branches = []
+    for i, (name, descending) in enumerate(keys):
+        same = {k: v for (k, _d), v in zip(keys[:i], values[:i], strict=True)}
+        past = {f"{name}__{'lt' if descending else 'gt'}": values[i]}
+        branches.append(Q(**same, **past))
+    return reduce(operator.or_, branches)
 
 
 @dataclass(frozen=True)
@@ -174,22 +208,31 @@ class TicketPage:
 
 
 def ticket_list(
-    *, user: User, filters: TicketFilters, cursor: str | None = None, limit: int = 50
+    *,
+    user: User,
+    filters: TicketFilters,
+    cursor: str | None = None,
+    limit: int = 50,
+    sort: str = Sort.NEWEST,
 ) -> TicketPage:
-    """Newest first, keyset-paginated on (reported_at, id): page N costs what page 1 does."""
+    """In the order `sort`, keyset-paginated: page N costs what page 1 does."""
     qs = ticket_filter(ticket_visible(user=user), filters).select_related(
         "category", "organisation"
     )
-    return ticket_page(qs, cursor=cursor, limit=limit)
+    return ticket_page(qs, cursor=cursor, limit=limit, sort=sort)
 
 
-def ticket_page(qs: QuerySet[Ticket], *, cursor: str | None, limit: int) -> TicketPage:
-    """One page of `qs`, newest first, keyset-paginated on (reported_at, id): page N
-    costs what page 1 does. ValidationFailed for a cursor this did not hand out."""
+def ticket_page(
+    qs: QuerySet[Ticket], *, cursor: str | None, limit: int, sort: str = Sort.NEWEST
+) -> TicketPage:
+    """One page of `qs` in the order `sort` (newest first unless told), keyset-paginated
+    on that order's keys: page N costs what page 1 does. ValidationFailed for a cursor
+    this did not hand out for the same order."""
     if cursor:
-        moment, pk = _decode_cursor(cursor)
-        qs = qs.filter(Q(reported_at__lt=moment) | Q(reported_at=moment, pk__lt=pk))
-    items = list(qs.order_by("-reported_at", "-id")[: limit + 1])
+        qs = qs.filter(_after(sort, _decode_cursor(cursor, sort)))
+    ordering = [f"-{name}" if descending else name for name, descending in SORT_KEYS[sort]]
+    items = list(qs.order_by(*ordering)[: limit + 1])
     more = len(items) > limit
     items = items[:limit]
-    return TicketPage(items=items, next_cursor=_encode_cursor(items[-1]) if more else None)
+    next_cursor = _encode_cursor(items[-1], sort) if more else None
+    return TicketPage(items=items, next_cursor=next_cursor)
