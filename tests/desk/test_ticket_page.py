@@ -28,8 +28,9 @@ WIB = ZoneInfo("Asia/Jakarta")
 # (vehicles, units, subscriptions), other open tickets, entries, their files,
 # escalations, and the breaches of a ticket that has some; then the choices of the
 # action forms: the user's groups, support groups (assign, escalate), people,
-# categories (categorise, convert), causes (resolve, categorise), canned replies.
-MAX_QUERIES = 24
+# categories (categorise, convert), causes (resolve, categorise), canned replies;
+# and the customer's last message, which says where a reply goes.
+MAX_QUERIES = 25
 
 
 def wib(*args) -> datetime:

@@ -68,3 +68,32 @@ def test_a_vendor_cannot_post_here_and_a_form_without_its_token_is_refused(ticke
     strict.force_login(agent)
     assert post(strict, ticket, body="Halo", kind="note").status_code == 403
     assert not Entry.objects.filter(ticket=ticket, kind="note").exists()
+
+
+@pytest.mark.django_db
+def test_where_the_customer_has_several_channels_the_agent_chooses_whatsapp(
+    ticket, django_capture_on_commit_callbacks
+):
+    client = signed_in(UserFactory(role="agent"))
+    page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    # E-mail, the way the customer wrote, comes first and is chosen; WhatsApp is offered.
+    assert "Send the reply by" in page
+    email_choice = page.index("E-mail: budi@armada.test")
+    assert email_choice < page.index("WhatsApp: ") and 'value="email"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post(client, ticket, body="Unit sudah normal.", kind="reply", channel="whatsapp")
+    assert answer.status_code == 302
+    (message,) = sent
+    assert message.channel == "whatsapp" and message.body == "Unit sudah normal."
+    assert message.recipient == ticket.contact.phone.lstrip("+")
+
+
+@pytest.mark.django_db
+def test_a_channel_the_customer_cannot_be_reached_by_is_refused(ticket):
+    ticket.contact.phone = ""
+    ticket.contact.save(update_fields=["phone"])
+    client = signed_in(UserFactory(role="agent"))
+    assert "Send the reply by" not in client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    answer = post(client, ticket, body="Halo", kind="reply", channel="whatsapp")
+    assert answer.status_code == 400
+    assert sent == [] and not Entry.objects.filter(ticket=ticket, kind="comment").exists()

@@ -28,9 +28,7 @@ def tickets(db):
         with at(START + timedelta(minutes=n // 2)):
             made.append(TicketFactory(impact=LEVELS[n % 3], urgency=LEVELS[(n // 3) % 3]))
     for n, ticket in enumerate(made):
-        Ticket.objects.filter(pk=ticket.pk).update(
-            updated_at=START + timedelta(hours=(n * 7) % 5)
-        )
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=START + timedelta(hours=(n * 7) % 5))
     return made
 
 

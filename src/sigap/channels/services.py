@@ -23,6 +23,7 @@ from sigap.accounts.models import User
 from sigap.channels.choices import DELIVERY_ORDER, Delivery, Direction
 from sigap.channels.models import Message, Quarantine
 from sigap.core import clock
+from sigap.core.errors import ValidationFailed
 from sigap.customers.models import Contact
 from sigap.tickets import creation
 from sigap.tickets import services as tickets
@@ -293,10 +294,48 @@ def reply_channel(ticket: Ticket) -> tuple[str, str] | None:
     return (channel, address) if address else None
 
 
-def reply_to_customer(*, ticket: Ticket, by: User, body: str, via: str = Via.DESK) -> Entry:
-    """A public reply, sent to the customer through the channel they used; a portal or
-    phone customer reads it on the ticket. Returns the timeline entry."""
-    route = reply_channel(ticket)
+@dataclass(frozen=True)
+class ReplyRoutes:
+    """Where a reply can reach the ticket's customer: `usual` is where it goes unless
+    the agent chooses (None: they read it on the ticket, in the portal), `all` every
+    (channel, address) they can be written to, the usual one first."""
+
+    usual: tuple[str, str] | None
+    all: list[tuple[str, str]]
+
+
+def reply_routes(ticket: Ticket) -> ReplyRoutes:
+    from sigap.channels.whatsapp.services import whatsapp_number  # it imports this module
+
+    usual = reply_channel(ticket)
+    routes = [usual] if usual else []
+    contact = ticket.contact
+    if contact is not None:
+        for channel, address in (
+            (Channel.EMAIL, contact.email),
+            (Channel.WHATSAPP, whatsapp_number(contact)),
+        ):
+            if address and all(channel != known for known, _address in routes):
+                routes.append((channel, address))
+    return ReplyRoutes(usual, routes)
+
+
+def reply_to_customer(
+    *, ticket: Ticket, by: User, body: str, via: str = Via.DESK, channel: str | None = None
+) -> Entry:
+    """A public reply, sent to the customer through the channel they used, or through
+    `channel` when the agent chose another of `reply_routes`; a portal or phone
+    customer reads it on the ticket. Returns the timeline entry."""
+    if channel:
+        route = next((r for r in reply_routes(ticket).all if r[0] == channel), None)
+        if route is None:
+            raise ValidationFailed(
+                _("The customer of %(number)s cannot be reached by %(channel)s.")
+                % {"number": ticket.number, "channel": Channel(channel).label},
+                fields={"channel": channel},
+            )
+    else:
+        route = reply_channel(ticket)
     if route is None:
         return tickets.ticket_comment(ticket=ticket, by=by, body=body, public=True, via=via)
     channel, address = route

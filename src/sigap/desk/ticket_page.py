@@ -297,6 +297,8 @@ def _value_text(field: models.Field | None, value: Any) -> str:
 def _customer(*, user: User, ticket: Ticket, unit: Unit | None) -> CustomerPanel:
     organisation = ticket.organisation
     contact = Contact.objects.filter(pk=ticket.contact_id).first() if ticket.contact_id else None
+    if contact is not None:
+        ticket.contact = contact  # read once: the reply's routes need it too
     fleet: list[VehicleView] = []
     fleet_more = 0
     if organisation is not None:

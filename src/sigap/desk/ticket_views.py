@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sigap.channels.canned import canned_for, canned_render, customer_language
-from sigap.channels.services import reply_to_customer
+from sigap.channels.services import ReplyRoutes, reply_routes, reply_to_customer
 from sigap.core import clock
 from sigap.core.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
 from sigap.desk.access import desk_view, wants_partial
@@ -24,7 +24,7 @@ from sigap.sla.choices import Level
 from sigap.sla.clocks import PriorityPreview, priority_preview
 from sigap.tickets import selectors
 from sigap.tickets import services as tickets
-from sigap.tickets.choices import TRANSITIONS, Via
+from sigap.tickets.choices import TRANSITIONS, Channel, Via
 from sigap.tickets.models import Ticket
 from sigap.tickets.services import transition_refusal
 
@@ -39,6 +39,23 @@ class CommentForm(forms.Form):
         error_messages={"required": gettext_lazy("Write the reply or the note first.")},
     )
 
+    def __init__(self, *args, routes: ReplyRoutes | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        options = []
+        if routes is not None:
+            if routes.usual is None:
+                options.append(("", _("On the ticket: the customer reads it in the portal")))
+            options += [(c, f"{Channel(c).label}: {address}") for c, address in routes.all]
+        if options:
+            # The page shows it only where there is a choice; the usual way comes first.
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Send the reply by"),
+                choices=options,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=options[0][0],
+            )
+
 
 @require_GET
 @desk_view
@@ -46,7 +63,10 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     page = _page_get(request.user, number)
     form = None
     if request.user.is_support_staff:
-        form = CommentForm(initial={"body": _canned_body(request, page.ticket)})
+        form = CommentForm(
+            initial={"body": _canned_body(request, page.ticket)},
+            routes=reply_routes(page.ticket),
+        )
     return _page(request, page, form)
 
 
@@ -99,13 +119,14 @@ def ticket_comment(request: HttpRequest, number: str) -> HttpResponse:
     if not user.is_support_staff:
         raise Http404(number)  # a vendor answers through its own link
     ticket = _ticket_get(user, number)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, routes=reply_routes(ticket))
     public = request.POST.get("kind") == "reply"
     if form.is_valid():
         body = form.cleaned_data["body"]
         try:
             if public:
-                reply_to_customer(ticket=ticket, by=user, body=body, via=Via.DESK)
+                channel = form.cleaned_data.get("channel") or None
+                reply_to_customer(ticket=ticket, by=user, body=body, via=Via.DESK, channel=channel)
             else:
                 tickets.ticket_comment(ticket=ticket, by=user, body=body, public=False)
         except DomainError as exc:
@@ -137,7 +158,7 @@ def ticket_act(request: HttpRequest, number: str, name: str) -> HttpResponse:
         if step is None:
             raise Http404(name)
         messages.error(request, _refusal(ticket, step))
-        return _page(request, _page_get(user, number), _comment_form(user), status=409)
+        return _page(request, _page_get(user, number), _comment_form(user, ticket), status=409)
     step = STEPS[name]
     form = step.form(request.POST, ticket=ticket)
     if name == "priority" and "preview" in request.POST:
@@ -147,13 +168,13 @@ def ticket_act(request: HttpRequest, number: str, name: str) -> HttpResponse:
             step.run(user, ticket, form.cleaned_data)
         except (Conflict, InvalidTransition) as exc:
             messages.error(request, exc.message)
-            return _page(request, _page_get(user, number), _comment_form(user), status=409)
+            return _page(request, _page_get(user, number), _comment_form(user, ticket), status=409)
         except ValidationFailed as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, str(step.done))
             return redirect("desk:ticket", number=ticket.number)
-    return _page(request, _page_get(user, number), _comment_form(user), 400, (name, form))
+    return _page(request, _page_get(user, number), _comment_form(user, ticket), 400, (name, form))
 
 
 def _priority_preview(request: HttpRequest, *, page_form: ActionForm, ticket: Ticket):
@@ -172,11 +193,11 @@ def _priority_preview(request: HttpRequest, *, page_form: ActionForm, ticket: Ti
     user = request.user
     unbound = PriorityForm(ticket=ticket, initial=data)
     page = _page_get(user, ticket.number)
-    return _page(request, page, _comment_form(user), 200, ("priority", unbound), preview)
+    return _page(request, page, _comment_form(user, ticket), 200, ("priority", unbound), preview)
 
 
-def _comment_form(user) -> CommentForm | None:
-    return CommentForm() if user.is_support_staff else None
+def _comment_form(user, ticket: Ticket) -> CommentForm | None:
+    return CommentForm(routes=reply_routes(ticket)) if user.is_support_staff else None
 
 
 def _refusal(ticket: Ticket, step) -> str:
@@ -207,6 +228,6 @@ def escalation_acknowledge(request: HttpRequest, number: str, escalation_id: int
         escalation_service.escalation_acknowledge(escalation=escalation, by=user)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return _page(request, _page_get(user, number), _comment_form(user), status=409)
+        return _page(request, _page_get(user, number), _comment_form(user, ticket), status=409)
     messages.success(request, _("Escalation acknowledged; the reminders stop."))
     return redirect("desk:ticket", number=ticket.number)
