@@ -7,8 +7,9 @@ import pytest
 
 from sigap.routing.models import Escalation
 from sigap.tickets.models import Category
+from tests.channels.recording import recorded, sent  # noqa: F401 (a fixture)
 from tests.conftest import api_client
-from tests.factories import TicketFactory, UserFactory
+from tests.factories import ContactFactory, TicketFactory, UserFactory
 
 
 def post(api, ticket, what: str, **payload):
@@ -61,3 +62,25 @@ def test_management_is_brought_in_once_and_only_by_support_staff(api, ticket):
     assert again.status_code == 422 and "already involved" in again.json()["message"]
     customer = api_client(UserFactory(role="customer"))
     assert post(customer, ticket, "management", reason="x").status_code in (403, 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("recorded")
+def test_a_reply_goes_by_the_channel_asked_for_or_is_refused(
+    api, django_capture_on_commit_callbacks
+):
+    ticket = TicketFactory(channel="email", contact=ContactFactory(phone="+6281299998888"))
+    url = f"/api/v1/tickets/{ticket.number}/comments"
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.post(
+            url, {"body": "Sudah normal.", "channel": "whatsapp"}, content_type="application/json"
+        )
+    assert answer.status_code == 201
+    assert [(m.channel, m.recipient) for m in sent] == [("whatsapp", "6281299998888")]
+    other = TicketFactory(contact=ContactFactory(phone=""))
+    refused = api.post(
+        f"/api/v1/tickets/{other.number}/comments",
+        {"body": "Halo", "channel": "whatsapp"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "cannot be reached" in refused.json()["message"]

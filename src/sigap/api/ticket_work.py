@@ -17,7 +17,7 @@ from sigap.core.errors import Forbidden, NotFound, ValidationFailed
 from sigap.routing import escalation as escalation_service
 from sigap.routing.models import Escalation, SupportGroup
 from sigap.tickets import selectors, services
-from sigap.tickets.choices import Action, Via
+from sigap.tickets.choices import Action, Channel, Via
 from sigap.tickets.models import Cause
 
 router = Router(tags=["tickets"])
@@ -41,6 +41,9 @@ class ActionIn(Schema):
 class CommentIn(Schema):
     body: str = Field(min_length=1)
     public: bool = True
+    channel: Channel | None = Field(
+        None, description="for a public reply: email or whatsapp instead of the usual way"
+    )
 
 
 def _named(model, field: str, value: str | None, **lookup):
@@ -121,7 +124,9 @@ def ticket_comment(request: HttpRequest, number: str, payload: CommentIn):
     if not payload.public:
         require_staff(user)
     if payload.public and user.is_support_staff:
-        entry = reply_to_customer(ticket=ticket, by=user, body=payload.body, via=Via.API)
+        entry = reply_to_customer(
+            ticket=ticket, by=user, body=payload.body, via=Via.API, channel=payload.channel
+        )
     else:
         entry = services.ticket_comment(
             ticket=ticket, by=user, body=payload.body, public=payload.public, via=Via.API
