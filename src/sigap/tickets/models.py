@@ -286,6 +286,12 @@ class Ticket(models.Model):
             models.Index(fields=["-reported_at", "-id"], name="ticket_reported_idx"),
             models.Index(fields=["status", "-reported_at"], name="ticket_status_idx"),
             models.Index(fields=["kind", "-reported_at"], name="ticket_kind_idx"),
+            # The scorecard's realisations over the tickets resolved in a period.
+            models.Index(
+                fields=["resolved_at"],
+                name="ticket_resolved_idx",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
             # The desk's queue counts and its sparse queues: open tickets of one kind.
             models.Index(fields=["kind", "status", "-reported_at"], name="ticket_kind_status_idx"),
             models.Index(fields=["organisation", "-reported_at"], name="ticket_org_idx"),

@@ -172,6 +172,26 @@ CAUSES = [
         "Kesalahan penggunaan oleh pelanggan",
         ["application.error", "optional_feature.malfunction", "other.general"],
     ),
+    # Complaints about the support service itself (the scorecard's first KPI): an
+    # incident is resolved with its cause, so these need causes of their own.
+    (
+        "support_slow",
+        "Support answered or acted too slowly",
+        "Support lambat merespons atau menindaklanjuti",
+        ["other.support_service"],
+    ),
+    (
+        "support_wrong_information",
+        "Support gave wrong or unclear information",
+        "Support memberi informasi yang salah atau tidak jelas",
+        ["other.support_service"],
+    ),
+    (
+        "support_manner",
+        "Support was impolite or unhelpful",
+        "Support tidak sopan atau tidak membantu",
+        ["other.support_service"],
+    ),
 ]
 
 

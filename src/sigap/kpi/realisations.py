@@ -1,0 +1,378 @@
+"""The realisation of each computed KPI (the study's Table 5) for a period, from
+Sigap's own records.
+
+Every figure is a few aggregate queries over the period's rows, never a loop over
+tickets: a year of a busy desk is a million tickets. A period is calendar days in
+Sigap's zone (settings.TIME_ZONE), both ends included, so a ticket logged at 23:59 on
+the last day in Jakarta counts although it is already the next day in UTC.
+
+Durations are calendar time: the resolution time counts nights, weekends and time
+pending on the customer, because business hours (the SLA calendar) are not applied
+yet. Percentiles are the continuous kind (PostgreSQL's percentile_cont): the two
+neighbouring values are read with ORDER BY ... OFFSET, which both databases run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Trim
+from django.utils.translation import gettext as _
+
+from sigap.customers.choices import TerminationReason
+from sigap.customers.models import Subscription
+from sigap.kpi.choices import Source
+from sigap.tickets.choices import Kind, Status
+from sigap.tickets.models import Attachment, Category, Ticket
+
+PLACES = Decimal("0.01")
+SUPPORT_COMPLAINTS = ("other.support_service",)
+DATA_CHANGES = ("account.data_change",)
+REPORTED_REQUESTS = ("account.data_change", "gps_unit.removal")  # removal: a contract ends
+RAW_MESSAGE_TYPE = "message/rfc822"
+
+
+@dataclass(frozen=True)
+class Realisation:
+    value: Decimal | None  # None: nothing to measure in the period (basis says why)
+    basis: str  # one translated sentence: what the value was computed from
+    tickets: QuerySet[Ticket] | None  # the tickets behind the figure; None: not tickets
+    detail: dict[str, Any]  # extra figures, JSON-safe
+
+
+def realisation(source: str, *, start: date, end: date) -> Realisation:
+    """The realisation of `source` for the days `start`..`end` (inclusive, in Sigap's
+    zone). A KPI entered by hand has none: asking for one is a ValueError."""
+    if end < start:
+        raise ValueError(f"the period {start}..{end} ends before it starts")
+    if source == Source.MANUAL:
+        raise ValueError("a KPI entered by hand has no computed realisation")
+    compute = _SOURCES.get(source)
+    if compute is None:
+        raise ValueError(f"{source!r} is not a KPI source Sigap computes")
+    return compute(Period(start, end))
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    @property
+    def until(self) -> datetime:
+        """The first moment after the period."""
+        day_after = self.end + timedelta(days=1)
+        return datetime.combine(day_after, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def reported(self) -> QuerySet[Ticket]:
+        return Ticket.objects.filter(reported_at__gte=self.since, reported_at__lt=self.until)
+
+    def resolved(self) -> QuerySet[Ticket]:
+        return Ticket.objects.filter(resolved_at__gte=self.since, resolved_at__lt=self.until)
+
+
+def _rounded(value: Decimal) -> Decimal:
+    return value.quantize(PLACES, rounding=ROUND_HALF_UP)
+
+
+def _percent(part: int, whole: int) -> Decimal:
+    return _rounded(Decimal(part) * 100 / Decimal(whole))
+
+
+def _hours(d: timedelta) -> Decimal:
+    return Decimal(d // timedelta(microseconds=1)) / Decimal(3_600_000_000)
+
+
+def _minutes(d: timedelta) -> Decimal:
+    return Decimal(d // timedelta(microseconds=1)) / Decimal(60_000_000)
+
+
+def _in_categories(codes: tuple[str, ...]) -> Q:
+    """Tickets of these categories or their subcategories. The ids are read first (a
+    few rows), so the ticket query can use its (category, reported_at) index."""
+    tree = Q()
+    for code in codes:
+        tree |= Q(code=code) | Q(code__startswith=f"{code}.")
+    return Q(category_id__in=list(Category.objects.filter(tree).values_list("pk", flat=True)))
+
+
+def _duration(later: str, earlier: str) -> CombinedExpression:
+    return F(later) - F(earlier)
+
+
+def _percentile(
+    tickets: QuerySet[Ticket], duration: CombinedExpression, count: int, share: float
+) -> timedelta | None:
+    """The `share` percentile (0..1) of `duration` over `count` tickets, interpolated
+    between the two neighbouring values as percentile_cont does; one query. None if
+    the tickets changed since they were counted and the row is gone."""
+    position = share * (count - 1)
+    below = math.floor(position)
+    values = list(
+        tickets.annotate(kpi_duration=duration)
+        .order_by("kpi_duration")
+        .values_list("kpi_duration", flat=True)[below : below + 2]
+    )
+    if len(values) < 2:
+        return values[0] if values else None
+    return values[0] + (values[1] - values[0]) * (position - below)
+
+
+def _spread(
+    tickets: QuerySet[Ticket],
+    duration: CombinedExpression,
+    count: int,
+    unit: Callable[[timedelta], Decimal],
+    suffix: str,
+) -> dict[str, float]:
+    spread = {}
+    for share in (0.5, 0.9):
+        found = _percentile(tickets, duration, count, share)
+        if found is not None:
+            spread[f"p{round(share * 100)}_{suffix}"] = float(_rounded(unit(found)))
+    return spread
+
+
+def _support_complaints(period: Period) -> Realisation:
+    tickets = (
+        period.reported()
+        .filter(_in_categories(SUPPORT_COMPLAINTS))
+        .exclude(status=Status.CANCELLED)
+    )
+    count = tickets.count()
+    basis = _(
+        "Complaints about the support service reported in the period: %(count)s, "
+        "over %(days)s days."
+    ) % {"count": count, "days": period.days}
+    value = _rounded(Decimal(count) / Decimal(period.days))
+    return Realisation(value, basis, tickets, {"count": count, "days": period.days})
+
+
+def _resolution_time(period: Period) -> Realisation:
+    tickets = period.resolved().filter(kind=Kind.INCIDENT)
+    duration = _duration("resolved_at", "reported_at")
+    totals = tickets.aggregate(count=Count("id"), total=Sum(duration))
+    count = totals["count"]
+    if not count:
+        return Realisation(None, _("No incidents were resolved in the period."), tickets, {})
+    basis = _(
+        "Incidents resolved in the period: %(count)s; the average of calendar hours "
+        "from report to resolution."
+    ) % {"count": count}
+    value = _rounded(_hours(totals["total"]) / count)
+    detail: dict[str, Any] = {"count": count}
+    detail.update(_spread(tickets, duration, count, _hours, "hours"))
+    return Realisation(value, basis, tickets.order_by(duration.desc(), "-id"), detail)
+
+
+def _documented(period: Period) -> Realisation:
+    """Fully documented: category (always set), cause, resolution code and a summary
+    that is more than blanks. Resolving through Sigap demands all of them; what is
+    missing comes from imported history."""
+    tickets = period.resolved().filter(kind=Kind.INCIDENT).alias(summary=Trim("resolution_summary"))
+    no_cause = Q(cause__isnull=True)
+    no_code = Q(resolution_code="")
+    no_summary = Q(summary="")
+    lacking = no_cause | no_code | no_summary
+    totals = tickets.aggregate(
+        count=Count("id"),
+        lacking=Count("id", filter=lacking),
+        no_cause=Count("id", filter=no_cause),
+        no_code=Count("id", filter=no_code),
+        no_summary=Count("id", filter=no_summary),
+    )
+    count = totals["count"]
+    missing = tickets.filter(lacking)
+    if not count:
+        return Realisation(None, _("No incidents were resolved in the period."), missing, {})
+    documented = count - totals["lacking"]
+    basis = _(
+        "Incidents resolved in the period: %(count)s, of which %(documented)s with their "
+        "category, cause, resolution code and summary."
+    ) % {"count": count, "documented": documented}
+    detail = {
+        "count": count,
+        "documented": documented,
+        "missing": {
+            "cause": totals["no_cause"],
+            "resolution_code": totals["no_code"],
+            "resolution_summary": totals["no_summary"],
+        },
+    }
+    return Realisation(_percent(documented, count), basis, missing, detail)
+
+
+def _documents_stored(period: Period) -> Realisation:
+    """A document is a file stored on the ticket: not one refused (too large, so not
+    kept), and not the copy of the e-mail itself that every e-mailed ticket carries."""
+    documents = Attachment.objects.filter(ticket=OuterRef("pk"), refused="").exclude(
+        content_type=RAW_MESSAGE_TYPE
+    )
+    tickets = (
+        period.reported()
+        .filter(_in_categories(DATA_CHANGES), kind=Kind.REQUEST)
+        .exclude(status=Status.CANCELLED)
+        .alias(has_document=Exists(documents))
+    )
+    totals = tickets.aggregate(count=Count("id"), stored=Count("id", filter=Q(has_document=True)))
+    count, stored = totals["count"], totals["stored"]
+    without = tickets.filter(has_document=False)
+    if not count:
+        return Realisation(
+            None, _("No data-change requests were reported in the period."), without, {}
+        )
+    basis = _(
+        "Data-change requests reported in the period: %(count)s, of which %(stored)s "
+        "with a document stored."
+    ) % {"count": count, "stored": stored}
+    return Realisation(_percent(stored, count), basis, without, {"count": count, "stored": stored})
+
+
+def _first_response(period: Period) -> Realisation:
+    """first_response_at is stamped only by a person of the desk: their first public
+    reply or logged call (tickets.services._append). Sigap's automatic acknowledgement
+    is not a response, so it cannot shorten this figure. A ticket cancelled unanswered
+    (a duplicate, spam) is not waiting for anyone: it is not counted as unanswered."""
+    reported = period.reported()
+    answered = reported.filter(first_response_at__isnull=False)
+    duration = _duration("first_response_at", "reported_at")
+    totals = reported.aggregate(
+        count=Count("id", filter=Q(first_response_at__isnull=False)),
+        total=Sum(duration, filter=Q(first_response_at__isnull=False)),
+        unanswered=Count(
+            "id", filter=Q(first_response_at__isnull=True) & ~Q(status=Status.CANCELLED)
+        ),
+    )
+    count, unanswered = totals["count"], totals["unanswered"]
+    if not count:
+        if unanswered:
+            basis = _(
+                "None of the %(unanswered)s tickets reported in the period has been answered yet."
+            ) % {"unanswered": unanswered}
+        else:
+            basis = _("No tickets were reported in the period.")
+        return Realisation(None, basis, answered, {"count": 0, "unanswered": unanswered})
+    by_channel = {
+        row["channel"]: float(_rounded(_minutes(row["total"]) / row["n"]))
+        for row in answered.values("channel")
+        .annotate(n=Count("id"), total=Sum(duration))
+        .order_by("channel")
+    }
+    basis = _(
+        "Tickets reported in the period and answered: %(count)s (%(unanswered)s not yet); "
+        "the average of minutes to the desk's first reply or call."
+    ) % {"count": count, "unanswered": unanswered}
+    detail: dict[str, Any] = {"count": count, "unanswered": unanswered, "by_channel": by_channel}
+    detail.update(_spread(answered, duration, count, _minutes, "minutes"))
+    value = _rounded(_minutes(totals["total"]) / count)
+    return Realisation(value, basis, answered.order_by(duration.desc(), "-id"), detail)
+
+
+def _retention(period: Period) -> Realisation:
+    """Of the subscriptions active on the first day, those still active after the last.
+    `ends_on` is the last day of service, so one ending on the period's last day is
+    lost in this period: with ">= end" it would count as kept here and, no longer
+    active when the next period starts, be lost in no period at all."""
+    start, end = period.start, period.end
+    active_at_start = Q(starts_on__lte=start) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    kept = Q(ends_on__isnull=True) | Q(ends_on__gt=end)
+    totals = Subscription.objects.aggregate(
+        active=Count("id", filter=active_at_start),
+        kept=Count("id", filter=active_at_start & kept),
+        started=Count("id", filter=Q(starts_on__gt=start, starts_on__lte=end)),
+    )
+    ended = (
+        Subscription.objects.filter(ends_on__gte=start, ends_on__lte=end)
+        .values("termination_reason")
+        .annotate(n=Count("id"))
+        .order_by("-n", "termination_reason")
+    )
+    labels = dict(TerminationReason.choices)
+    terminations = [
+        {
+            "reason": row["termination_reason"],
+            "label": str(labels.get(row["termination_reason"], _("Not given"))),
+            "count": row["n"],
+        }
+        for row in ended
+    ]
+    active, still = totals["active"], totals["kept"]
+    detail = {
+        "active_at_start": active,
+        "kept": still,
+        "lost": active - still,
+        "started": totals["started"],
+        "terminations": terminations,
+    }
+    if not active:
+        return Realisation(
+            None, _("No subscription was active at the start of the period."), None, detail
+        )
+    basis = _(
+        "Subscriptions active at the start of the period: %(active)s, of which %(kept)s "
+        "still active after its last day."
+    ) % {"active": active, "kept": still}
+    return Realisation(_percent(still, active), basis, None, detail)
+
+
+def _reports_made(period: Period) -> Realisation:
+    tickets = (
+        period.resolved()
+        .filter(_in_categories(REPORTED_REQUESTS), kind=Kind.REQUEST)
+        .alias(summary=Trim("resolution_summary"))
+    )
+    totals = tickets.aggregate(count=Count("id"), unreported=Count("id", filter=Q(summary="")))
+    count = totals["count"]
+    without = tickets.filter(summary="")
+    if not count:
+        return Realisation(
+            None,
+            _("No data-change or unit-removal requests were resolved in the period."),
+            without,
+            {},
+        )
+    reported = count - totals["unreported"]
+    basis = _(
+        "Data-change and unit-removal requests resolved in the period: %(count)s, of "
+        "which %(reported)s with a resolution report."
+    ) % {"count": count, "reported": reported}
+    detail = {"count": count, "reported": reported}
+    return Realisation(_percent(reported, count), basis, without, detail)
+
+
+def _nps(period: Period) -> Realisation:
+    return Realisation(None, _("No surveys are recorded for the period."), None, {})
+
+
+def _notices_reached(period: Period) -> Realisation:
+    return Realisation(None, _("No notices are recorded for the period."), None, {})
+
+
+_SOURCES: dict[str, Callable[[Period], Realisation]] = {
+    Source.SUPPORT_COMPLAINTS: _support_complaints,
+    Source.RESOLUTION_TIME: _resolution_time,
+    Source.DOCUMENTED: _documented,
+    Source.DOCUMENTS_STORED: _documents_stored,
+    Source.FIRST_RESPONSE: _first_response,
+    Source.RETENTION: _retention,
+    Source.REPORTS_MADE: _reports_made,
+    Source.NPS: _nps,
+    Source.NOTICES_REACHED: _notices_reached,
+}
