@@ -70,6 +70,7 @@ def agent(db):
         "/desk/tickets/{number}/",
         "/desk/search/?q=unit",
         "/desk/calls/new/?q=0812",
+        "/desk/kpi/",
     ],
 )
 def test_every_control_is_labelled_and_every_post_form_has_its_token(agent, path):

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from sigap.core.views import language_switch
-from sigap.desk import bulk, call_views, queue_views, ticket_views, views
+from sigap.desk import bulk, call_views, kpi_views, queue_views, ticket_views, views
 from sigap.desk.canned_views import canned_get, canned_list
 from sigap.desk.search_views import search
 
@@ -12,6 +12,8 @@ app_name = "desk"
 urlpatterns = [
     path("", queue_views.queue, name="home"),
     path("bulk/", bulk.bulk, name="bulk"),
+    path("kpi/", kpi_views.kpi_scorecard, name="kpi"),
+    path("kpi/<slug:code>/tickets/", kpi_views.kpi_tickets, name="kpi_tickets"),
     path("search/", search, name="search"),
     path("tickets/<str:number>/", ticket_views.ticket, name="ticket"),
     path("tickets/<str:number>/comment/", ticket_views.ticket_comment, name="comment"),
