@@ -88,3 +88,22 @@ def test_the_api_gives_each_kpis_target_realisation_and_scores(manager):
         403,
         404,
     )
+
+
+@pytest.mark.django_db
+def test_sigap_report_prints_the_scorecard_of_the_months(manager, tmp_path):
+    from django.core.management import call_command
+
+    KpiEntry.objects.create(
+        kpi=Kpi.objects.get(code="product_knowledge"),
+        value=Decimal(85),
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+    )
+    out = tmp_path / "kpi.csv"
+    call_command("report", month="2026-11", scorecard=True, format="csv", out=str(out))
+    rows = out.read_text().splitlines()
+    assert rows[0] == "code,name,weight,target,realisation,score,weighted_score"
+    knowledge = next(r for r in rows if r.startswith("product_knowledge,"))
+    assert knowledge.endswith(",5.00,80.00,85.00,1,5.00")
+    assert rows[-1].startswith("final_score,,90.00,")

@@ -59,27 +59,4 @@ def kpi_scorecard(
     """The KPI scorecard (the study's Table 5) for the days from..to in Sigap's zone:
     each KPI's target, realisation, score and weighted score."""
     require_staff(request.auth)
-    card = scorecard(start=from_, end=to)
-    return {
-        "start": card.start,
-        "end": card.end,
-        "final_score": card.final,
-        "total": card.total,
-        "weights": card.weights,
-        "kpis": [
-            {
-                "code": line.kpi.code,
-                "name": line.kpi.name,
-                "unit": line.kpi.unit,
-                "direction": line.kpi.direction,
-                "weight": line.kpi.weight,
-                "target": line.kpi.target,
-                "realisation": line.value,
-                "basis": line.basis,
-                "score": line.score,
-                "weighted_score": line.weighted,
-                "detail": line.detail,
-            }
-            for line in card.lines
-        ],
-    }
+    return scorecard(start=from_, end=to).as_dict()

@@ -61,6 +61,32 @@ class Scorecard:
     def unmeasured(self) -> list[Kpi]:
         return [line.kpi for line in self.lines if line.score is None]
 
+    def as_dict(self) -> dict[str, Any]:
+        """What the API answers and `sigap report --scorecard` prints."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "final_score": self.final,
+            "total": self.total,
+            "weights": self.weights,
+            "kpis": [
+                {
+                    "code": line.kpi.code,
+                    "name": line.kpi.name,
+                    "unit": line.kpi.unit,
+                    "direction": line.kpi.direction,
+                    "weight": line.kpi.weight,
+                    "target": line.kpi.target,
+                    "realisation": line.value,
+                    "basis": line.basis,
+                    "score": line.score,
+                    "weighted_score": line.weighted,
+                    "detail": line.detail,
+                }
+                for line in self.lines
+            ],
+        }
+
 
 def period_check(start: date, end: date) -> None:
     if end < start:
