@@ -15,7 +15,13 @@ from sigap.customers.choices import SubscriptionStatus, TerminationReason
 from sigap.kpi.choices import Source
 from sigap.kpi.realisations import realisation
 from sigap.tickets.models import Attachment, Category, Cause, Ticket
-from sigap.tickets.services import ticket_call, ticket_cancel, ticket_comment, ticket_resolve
+from sigap.tickets.services import (
+    ticket_call,
+    ticket_cancel,
+    ticket_comment,
+    ticket_reopen,
+    ticket_resolve,
+)
 from tests.desk.helpers import at
 from tests.factories import (
     AttachmentFactory,
@@ -136,9 +142,31 @@ def test_resolution_time_averages_calendar_hours_of_incidents_resolved_in_the_pe
 
     assert found.value == Decimal("10.00")  # (4 + 24 + 2) / 3
     # Sorted 2, 4, 24: the median is 4; the 90th percentile is 4 + 0.8 x (24 - 4).
-    assert found.detail == {"count": 3, "p50_hours": 4.0, "p90_hours": 20.0}
+    # In office hours (Monday to Friday 08-17): Friday evening to New Year's Day is
+    # none, Sunday night to Monday night is Monday's 9, Monday 08-10 is 2.
+    assert found.detail == {
+        "count": 3,
+        "calendar_hours": 10.0,
+        "p50_hours": 4.0,
+        "p90_hours": 20.0,
+        "working_hours": 3.67,
+        "working_count": 3,
+    }
     assert list(found.tickets) == [day, four_hours, two_hours]  # the slowest first
-    assert "3" in found.basis
+    assert "3" in found.basis and "working hours on the SLA calendar: 3.67" in found.basis
+
+
+@pytest.mark.django_db
+def test_reopening_forgets_the_working_time_and_resolving_again_counts_it_anew():
+    ticket = resolve(log(wib(10, 8), "gps_unit.not_updating"), wib(10, 10))
+    assert ticket.resolution_working_time == dt.timedelta(hours=2)
+    with at(wib(10, 11)):
+        ticket = ticket_reopen(ticket=ticket, by=None, reason="Still silent.")
+    assert ticket.resolution_working_time is None
+    ticket = resolve(ticket, wib(11, 9))  # Monday 08:00 to Tuesday 09:00: 9 + 1 hours
+    assert ticket.resolution_working_time == dt.timedelta(hours=10)
+    found = realisation(Source.RESOLUTION_TIME, **JAN)
+    assert found.detail["working_hours"] == 10.0
 
 
 @pytest.mark.django_db

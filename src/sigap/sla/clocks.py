@@ -19,6 +19,7 @@ from sigap.core import reference
 from sigap.sla import business_time
 from sigap.sla.choices import Clock, Priority
 from sigap.sla.models import SlaBreach, SlaPolicy
+from sigap.sla.seed import OFFICE
 from sigap.sla.selectors import calendar_get
 from sigap.sla.services import priority_for
 from sigap.tickets.choices import PendingReason, Status
@@ -146,6 +147,13 @@ def _calendar(ticket) -> business_time.Calendar:
         "calendar"
     ).get(pk=ticket.sla_policy_id)
     return calendar_get(policy.calendar.code)
+
+
+def working_time(ticket, until: datetime) -> timedelta:
+    """Working time from the ticket's report to `until` on its policy's calendar, or
+    on office hours when it has no policy (a request nobody set a target for)."""
+    calendar = _calendar(ticket) if ticket.sla_policy_id else calendar_get(OFFICE)
+    return business_time.between(calendar, ticket.reported_at, until)
 
 
 def _breach(ticket, clock: str, due_at: datetime, stopped_at: datetime, *, known: bool) -> bool:

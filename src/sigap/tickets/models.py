@@ -229,6 +229,12 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Working time on the SLA policy's calendar (office hours without one) from report
+    # to resolution, stamped when the ticket is resolved, so a report can average it
+    # with one aggregate instead of walking a calendar per ticket.
+    resolution_working_time = models.DurationField(
+        _("working time to resolution"), null=True, blank=True
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last activity"))

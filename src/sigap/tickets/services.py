@@ -26,7 +26,7 @@ from sigap.routing.escalation import (
 )
 from sigap.routing.models import SupportGroup
 from sigap.routing.services import assignee_pick
-from sigap.sla.clocks import clock_changes, clock_first_response
+from sigap.sla.clocks import clock_changes, clock_first_response, working_time
 from sigap.tickets.choices import (
     TRANSITIONS,
     Action,
@@ -271,12 +271,14 @@ def ticket_resolve(
         }
     if errors:
         raise ValidationFailed(_("The ticket cannot be resolved yet."), fields=errors)
+    now = clock.now()
     updates = {
         "resolution_code": resolution_code,
         "resolution_summary": summary.strip(),
         "cause": cause,
         "pending_reason": "",
-        "resolved_at": clock.now(),
+        "resolved_at": now,
+        "resolution_working_time": working_time(ticket, now),
     }
     escalations_end(ticket)
     return _apply(
@@ -303,7 +305,12 @@ def ticket_reopen(
 ) -> Ticket:
     reason = require_text(reason, "reason", _("Say why the ticket is reopened."))
     ticket = _locked(ticket, Action.REOPEN, expected_version)
-    updates = {"resolved_at": None, "resolution_code": "", "resolution_summary": ""}
+    updates = {
+        "resolved_at": None,
+        "resolution_working_time": None,
+        "resolution_code": "",
+        "resolution_summary": "",
+    }
     return _apply(ticket, action=Action.REOPEN, by=by, via=via, updates=updates, body=reason)
 
 
