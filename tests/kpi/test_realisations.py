@@ -147,14 +147,28 @@ def test_resolution_time_averages_calendar_hours_of_incidents_resolved_in_the_pe
     # none, Sunday night to Monday night is Monday's 9, Monday 08-10 is 2.
     assert found.detail == {
         "count": 3,
-        "calendar_hours": 10.0,
+        "time_basis": "calendar",
+        "calendar_average": 10.0,
+        "working_average": 3.67,
         "p50_hours": 4.0,
         "p90_hours": 20.0,
-        "working_hours": 3.67,
-        "working_count": 3,
     }
     assert list(found.tickets) == [day, four_hours, two_hours]  # the slowest first
-    assert "3" in found.basis and "working hours on the SLA calendar: 3.67" in found.basis
+    assert "3" in found.basis and "in calendar time" in found.basis
+
+
+def test_resolution_time_in_working_hours_is_what_a_working_kpi_scores(resolved_incidents):
+    four_hours, day, two_hours = resolved_incidents
+
+    found = realisation(Source.RESOLUTION_TIME, **JAN, time_basis="working")
+
+    assert found.value == Decimal("3.67")
+    # Sorted 0, 2, 9: the median is 2; the 90th percentile is 2 + 0.8 x (9 - 2).
+    assert found.detail["p50_hours"] == 2.0
+    assert found.detail["p90_hours"] == 7.6
+    assert found.detail["calendar_average"] == 10.0
+    assert list(found.tickets) == [day, two_hours, four_hours]
+    assert "working time on the SLA calendar" in found.basis
 
 
 @pytest.mark.django_db
@@ -166,8 +180,8 @@ def test_reopening_forgets_the_working_time_and_resolving_again_counts_it_anew()
     assert ticket.resolution_working_time is None
     ticket = resolve(ticket, wib(11, 9))  # Monday 08:00 to Tuesday 09:00: 9 + 1 hours
     assert ticket.resolution_working_time == dt.timedelta(hours=10)
-    found = realisation(Source.RESOLUTION_TIME, **JAN)
-    assert found.detail["working_hours"] == 10.0
+    found = realisation(Source.RESOLUTION_TIME, **JAN, time_basis="working")
+    assert found.value == Decimal("10.00")
 
 
 @pytest.mark.django_db
@@ -290,12 +304,24 @@ def test_first_response_averages_minutes_to_the_desks_first_reply(agent_user):
     assert found.detail == {
         "count": 3,
         "unanswered": 1,
+        "time_basis": "calendar",
         "by_channel": {"email": 10.0, "phone": 20.0, "whatsapp": 30.0},
+        # New Year's Day and Chinese New Year (1 February) are holidays; Saturday
+        # morning is open: 0, 0 and 20 working minutes.
+        "calendar_average": 20.0,
+        "working_average": 6.67,
         "p50_minutes": 20.0,
         "p90_minutes": 28.0,
     }
     assert list(found.tickets) == [thirty, twenty, ten]  # the slowest first
     assert "3" in found.basis and "1" in found.basis
+
+    working = realisation(Source.FIRST_RESPONSE, **JAN, time_basis="working")
+
+    assert working.value == Decimal("6.67")
+    assert working.detail["by_channel"] == {"email": 0.0, "phone": 20.0, "whatsapp": 0.0}
+    assert (working.detail["p50_minutes"], working.detail["p90_minutes"]) == (0.0, 16.0)
+    assert list(working.tickets)[0] == twenty
 
 
 @pytest.mark.django_db

@@ -199,7 +199,12 @@ def account_plate(p: Planner, s: Story, cause: str) -> None:
     s.plan.effect = effects.change_plate(vehicle, new_plate)
     s.intake()
     if p.rng.random() < 0.7:
-        s.wait_for_customer(s.agent, "ask.documents", "foto STNK", "cust.documents", (30, 1200))
+        s.wait_for_customer(
+            s.agent, "ask.documents", "foto STNK", "cust.documents", (30, 1200), "STNK"
+        )
+    else:  # the photo came with the request, right after the desk's answer
+        s.pause(1, 5)
+        s.customer("cust.documents", "STNK")
     it = s.escalate(s.agent, "it", texts.note(p.rng, "esc.it", {"why": "ubah nopol di sistem"}))
     s.wait(20, 240)
     _request_done(s, it, RC.DATA_UPDATED, "sum.plate", "plate")
@@ -213,7 +218,12 @@ def account_owner(p: Planner, s: Story, cause: str) -> None:
     s.plan.effect = effects.transfer_vehicle(p.fleet, vehicle, buyer)
     s.intake()
     s.wait_for_customer(
-        s.agent, "ask.documents", "dokumen jual beli dan STNK", "cust.documents", (60, 1800)
+        s.agent,
+        "ask.documents",
+        "dokumen jual beli dan STNK",
+        "cust.documents",
+        (60, 1800),
+        "STNK",
     )
     it = s.escalate(
         s.agent, "it", texts.note(p.rng, "esc.it", {"why": "alih langganan ke pemilik baru"})

@@ -174,6 +174,7 @@ class Step:
     resolution: str = ""
     cause: str = ""
     via: str = "desk"
+    document: str = ""  # a customer message's attachment: what the document is
 
 
 @dataclass

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from sigap.core import clock
 from sigap.demo.calendar import ZONE
+from sigap.demo.documents import scanned
 from sigap.demo.plan import END, Plan, Step
 from sigap.routing.models import SupportGroup
 from sigap.tickets import creation, services
+from sigap.tickets.attachments import attachment_store
 from sigap.tickets.models import Category, Cause, Ticket
 
 
@@ -56,13 +58,15 @@ class Player:
     def _step(self, ticket: Ticket, step: Step) -> Ticket:
         by, action = step.by, step.action
         if action in ("reply", "note", "customer"):
-            services.ticket_comment(
+            entry = services.ticket_comment(
                 ticket=ticket,
                 by=by,
                 body=step.body.replace("{number}", ticket.number),
                 public=action != "note",
                 via=step.via,
             )
+            if step.document:
+                attachment_store(ticket=ticket, entry=entry, item=scanned(step.document, ticket))
             return ticket
         if action == "assign":
             return services.ticket_assign(

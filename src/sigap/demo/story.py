@@ -22,7 +22,7 @@ from sigap.tickets.choices import PendingReason, Via
 # target is 15), and the share answered late, in business minutes, by channel.
 QUICK_REPLY = {"email": (2, 14), "whatsapp": (1, 12), "phone": (0.5, 4)}
 LATE_REPLY = {"email": 0.18, "whatsapp": 0.10, "phone": 0.04}
-LATE_RANGE = (16, 180)
+LATE_RANGE = (16, 60)
 # Share of resolved tickets the customer confirms; the rest the desk closes after
 # three working days of silence.
 CONFIRMED = 0.65
@@ -83,13 +83,14 @@ class Story:
     def note(self, by: User, key: str, **extra: object) -> None:
         self.add("note", by, body=texts.note(self.rng, key, {**self.values, **extra}))
 
-    def customer(self, key: str) -> None:
-        """A message from the customer; after a phone report, documents and answers
-        come in writing, on WhatsApp if the contact uses it."""
+    def customer(self, key: str, document: str = "") -> None:
+        """A message from the customer, with a `document` attached when it names one;
+        after a phone report, documents and answers come in writing, on WhatsApp if
+        the contact uses it."""
         via = self.plan.channel
         if via == "phone":
             via = "whatsapp" if self.plan.contact.whatsapp_id else "email"
-        self.add("customer", None, body=self.say(key), via=via)
+        self.add("customer", None, body=self.say(key), via=via, document=document)
 
     # --- phases -------------------------------------------------------------------
     def intake(self) -> None:
@@ -134,9 +135,15 @@ class Story:
         return member
 
     def wait_for_customer(
-        self, by: User, ask: str, what: str, answer: str, minutes: tuple[float, float]
+        self,
+        by: User,
+        ask: str,
+        what: str,
+        answer: str,
+        minutes: tuple[float, float],
+        document: str = "",
     ) -> None:
-        """Ask the customer for something and pend until they answer."""
+        """Ask the customer for something and pend until they answer (with `document`)."""
         self.wait(2, 20)
         self.reply(by, ask)
         self.pause(0.5, 3)
@@ -147,7 +154,7 @@ class Story:
             body=texts.note(self.rng, "pend.customer", {"what": what}),
         )
         self.wait(*minutes)
-        self.customer(answer)
+        self.customer(answer, document)
         self.wait(3, 45)
         self.add("resume", by)
 

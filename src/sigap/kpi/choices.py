@@ -19,6 +19,13 @@ class Unit(models.TextChoices):
     SCORE = "score", _("score (1-5)")
 
 
+class TimeBasis(models.TextChoices):
+    """What a KPI measured in hours or minutes counts."""
+
+    WORKING = "working", _("Working time on the SLA calendar")
+    CALENDAR = "calendar", _("Calendar time, nights and holidays included")
+
+
 class Scoring(models.TextChoices):
     """How a realisation becomes a score between 0 and 1."""
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from sigap.kpi.choices import Direction, Scoring, Source, Unit
+from sigap.kpi.choices import Direction, Scoring, Source, TimeBasis, Unit
 
 
 class Kpi(models.Model):
@@ -43,6 +43,16 @@ class Kpi(models.Model):
         ),
     )
     source = models.CharField(_("realisation from"), max_length=24, choices=Source.choices)
+    time_basis = models.CharField(
+        _("time counted"),
+        max_length=8,
+        choices=TimeBasis.choices,
+        default=TimeBasis.WORKING,
+        help_text=_(
+            "For a KPI in hours or minutes: working time on the SLA calendar (as the "
+            "SLA clocks count), or calendar time. Both are shown; this one is scored."
+        ),
+    )
     ordering = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 

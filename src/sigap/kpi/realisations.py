@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from sigap.customers.choices import TerminationReason
 from sigap.customers.models import Subscription
-from sigap.kpi.choices import Source
+from sigap.kpi.choices import Source, TimeBasis
 from sigap.tickets.choices import Channel, Kind, Status
 from sigap.tickets.models import Attachment, Category, Ticket
 
@@ -51,9 +51,12 @@ class Realisation:
     detail: dict[str, Any]  # extra figures, JSON-safe
 
 
-def realisation(source: str, *, start: date, end: date) -> Realisation:
+def realisation(
+    source: str, *, start: date, end: date, time_basis: str = TimeBasis.CALENDAR
+) -> Realisation:
     """The realisation of `source` for the days `start`..`end` (inclusive, in Sigap's
-    zone). A KPI entered by hand has none: asking for one is a ValueError."""
+    zone); a KPI in hours or minutes counts `time_basis` (the other is in its detail).
+    A KPI entered by hand has none: asking for one is a ValueError."""
     if end < start:
         raise ValueError(f"the period {start}..{end} ends before it starts")
     if source == Source.MANUAL:
@@ -61,13 +64,14 @@ def realisation(source: str, *, start: date, end: date) -> Realisation:
     compute = _SOURCES.get(source)
     if compute is None:
         raise ValueError(f"{source!r} is not a KPI source Sigap computes")
-    return compute(Period(start, end))
+    return compute(Period(start, end, TimeBasis(time_basis)))
 
 
 @dataclass(frozen=True)
 class Period:
     start: date
     end: date
+    time_basis: TimeBasis = TimeBasis.CALENDAR
 
     @property
     def since(self) -> datetime:
@@ -182,6 +186,62 @@ def _spread(
     return spread
 
 
+@dataclass(frozen=True)
+class _Durations:
+    """A duration measured on both clocks: the calendar one computed from two moments,
+    the working one stamped on the ticket (`working`, a field name) when it happened.
+    `basis` is the one scored; tickets without a stamp (imported history) count on
+    the calendar only."""
+
+    calendar: CombinedExpression
+    working: str
+    basis: TimeBasis
+
+    @property
+    def scored(self) -> CombinedExpression | F:
+        return self.calendar if self.basis == TimeBasis.CALENDAR else F(self.working)
+
+    def stamped(self) -> Q:
+        return Q(**{f"{self.working}__isnull": False})
+
+    def scored_among(self, among: Q) -> Q:
+        """The tickets `among` that the scored clock measures."""
+        return among if self.basis == TimeBasis.CALENDAR else among & self.stamped()
+
+    def aggregates(self, among: Q) -> dict[str, Aggregate]:
+        """count and total of the scored clock, then of each clock, and on PostgreSQL
+        the percentiles of the scored one, over the tickets `among`."""
+        scored = self.scored_among(among)
+        working = among & self.stamped()
+        return {
+            "count": Count("id", filter=scored),
+            "total": Sum(self.scored, filter=scored),
+            "calendar_count": Count("id", filter=among),
+            "calendar_total": Sum(self.calendar, filter=among),
+            "working_count": Count("id", filter=working),
+            "working_total": Sum(self.working, filter=working),
+            **_percentile_aggregates(self.scored, scored),
+        }
+
+    def averages(self, totals: dict[str, Any], unit: Callable[[timedelta], Decimal]) -> dict:
+        """Both clocks' averages, for the detail."""
+        return {
+            f"{clock}_average": float(
+                _rounded(unit(totals[f"{clock}_total"]) / totals[f"{clock}_count"])
+            )
+            for clock in TimeBasis.values
+            if totals[f"{clock}_count"]
+        }
+
+    def scored_tickets(self, tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        return tickets.filter(self.scored_among(Q()))
+
+    def described(self) -> str:
+        if self.basis == TimeBasis.WORKING:
+            return _("working time on the SLA calendar")
+        return _("calendar time")
+
+
 def _support_complaints(period: Period) -> Realisation:
     tickets = (
         period.reported()
@@ -198,36 +258,25 @@ def _support_complaints(period: Period) -> Realisation:
 
 
 def _resolution_time(period: Period) -> Realisation:
-    """The value is calendar hours, as the study measured; the working hours on the
-    SLA calendar (stamped on each ticket when it was resolved) stand beside it."""
+    """Hours from report to resolution of the incidents resolved in the period."""
     tickets = period.resolved().filter(kind=Kind.INCIDENT)
-    duration = _duration("resolved_at", "reported_at")
-    working = Q(resolution_working_time__isnull=False)
-    totals = tickets.aggregate(
-        count=Count("id"),
-        total=Sum(duration),
-        working_count=Count("id", filter=working),
-        working_total=Sum("resolution_working_time", filter=working),
-        **_percentile_aggregates(duration, Q()),
+    times = _Durations(
+        _duration("resolved_at", "reported_at"), "resolution_working_time", period.time_basis
     )
+    totals = tickets.aggregate(**times.aggregates(Q()))
     count = totals["count"]
     if not count:
         return Realisation(None, _("No incidents were resolved in the period."), tickets, {})
     value = _rounded(_hours(totals["total"]) / count)
-    detail: dict[str, Any] = {"count": count, "calendar_hours": float(value)}
-    detail.update(_spread(totals, tickets, duration, _hours, "hours"))
+    detail: dict[str, Any] = {"count": count, "time_basis": period.time_basis.value}
+    detail.update(times.averages(totals, _hours))
+    scored = times.scored_tickets(tickets)
+    detail.update(_spread(totals, scored, times.scored, _hours, "hours"))
     basis = _(
-        "Incidents resolved in the period: %(count)s; the average of calendar hours "
-        "from report to resolution."
-    ) % {"count": count}
-    if totals["working_count"]:
-        working_hours = _rounded(_hours(totals["working_total"]) / totals["working_count"])
-        detail["working_hours"] = float(working_hours)
-        detail["working_count"] = totals["working_count"]
-        basis += " " + _("In working hours on the SLA calendar: %(hours)s on average.") % {
-            "hours": working_hours
-        }
-    return Realisation(value, basis, tickets.order_by(duration.desc(), "-id"), detail)
+        "Incidents resolved in the period: %(count)s; the average hours from report to "
+        "resolution, in %(clock)s."
+    ) % {"count": count, "clock": times.described()}
+    return Realisation(value, basis, scored.order_by(times.scored.desc(), "-id"), detail)
 
 
 def _documented(period: Period) -> Realisation:
@@ -299,20 +348,22 @@ def _first_response(period: Period) -> Realisation:
     is not a response, so it cannot shorten this figure. A ticket cancelled unanswered
     (a duplicate, spam) is not waiting for anyone: it is not counted as unanswered."""
     reported = period.reported()
-    answered = reported.filter(first_response_at__isnull=False)
-    duration = _duration("first_response_at", "reported_at")
+    times = _Durations(
+        _duration("first_response_at", "reported_at"),
+        "first_response_working_time",
+        period.time_basis,
+    )
     was_answered = Q(first_response_at__isnull=False)
+    answered = times.scored_tickets(reported.filter(was_answered))
     per_channel = {}
     for channel in Channel.values:
-        on_channel = was_answered & Q(channel=channel)
-        per_channel[f"n_{channel}"] = Count("id", filter=on_channel)
-        per_channel[f"total_{channel}"] = Sum(duration, filter=on_channel)
+        among = times.scored_among(was_answered & Q(channel=channel))
+        per_channel[f"n_{channel}"] = Count("id", filter=among)
+        per_channel[f"total_{channel}"] = Sum(times.scored, filter=among)
     totals = reported.aggregate(
-        count=Count("id", filter=was_answered),
-        total=Sum(duration, filter=was_answered),
         unanswered=Count("id", filter=~was_answered & ~Q(status=Status.CANCELLED)),
+        **times.aggregates(was_answered),
         **per_channel,
-        **_percentile_aggregates(duration, was_answered),
     )
     count, unanswered = totals["count"], totals["unanswered"]
     if not count:
@@ -330,12 +381,18 @@ def _first_response(period: Period) -> Realisation:
     }
     basis = _(
         "Tickets reported in the period and answered: %(count)s (%(unanswered)s not yet); "
-        "the average of minutes to the desk's first reply or call."
-    ) % {"count": count, "unanswered": unanswered}
-    detail: dict[str, Any] = {"count": count, "unanswered": unanswered, "by_channel": by_channel}
-    detail.update(_spread(totals, answered, duration, _minutes, "minutes"))
+        "the average minutes to the desk's first reply or call, in %(clock)s."
+    ) % {"count": count, "unanswered": unanswered, "clock": times.described()}
+    detail: dict[str, Any] = {
+        "count": count,
+        "unanswered": unanswered,
+        "time_basis": period.time_basis.value,
+        "by_channel": by_channel,
+    }
+    detail.update(times.averages(totals, _minutes))
+    detail.update(_spread(totals, answered, times.scored, _minutes, "minutes"))
     value = _rounded(_minutes(totals["total"]) / count)
-    return Realisation(value, basis, answered.order_by(duration.desc(), "-id"), detail)
+    return Realisation(value, basis, answered.order_by(times.scored.desc(), "-id"), detail)
 
 
 def _retention(period: Period) -> Realisation:

@@ -121,7 +121,7 @@ def scorecard(*, start: date, end: date) -> Scorecard:
         if kpi.source == Source.MANUAL:
             found = _entered(kpi, start, end)
         else:
-            found = realisation(kpi.source, start=start, end=end)
+            found = realisation(kpi.source, start=start, end=end, time_basis=kpi.time_basis)
         score = kpi_score(kpi, found.value)
         weighted = (kpi.weight * score).quantize(Decimal("0.01")) if score is not None else 0
         lines.append(

@@ -230,8 +230,11 @@ class Ticket(models.Model):
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     # Working time on the SLA policy's calendar (office hours without one) from report
-    # to resolution, stamped when the ticket is resolved, so a report can average it
-    # with one aggregate instead of walking a calendar per ticket.
+    # to resolution and to the first response, stamped when they happen, so a report
+    # can average them with one aggregate instead of walking a calendar per ticket.
+    first_response_working_time = models.DurationField(
+        _("working time to first response"), null=True, blank=True
+    )
     resolution_working_time = models.DurationField(
         _("working time to resolution"), null=True, blank=True
     )

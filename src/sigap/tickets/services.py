@@ -392,7 +392,8 @@ def _append(
     is_staff = by is not None and by.is_support_staff
     if public and is_staff and ticket.first_response_at is None:
         ticket.first_response_at = now
-        fields.append("first_response_at")
+        ticket.first_response_working_time = working_time(ticket, now)
+        fields += ["first_response_at", "first_response_working_time"]
         changes["first_response_at"] = [None, now.isoformat()]
         stopped = clock_first_response(ticket, now)
         fields.extend(stopped)

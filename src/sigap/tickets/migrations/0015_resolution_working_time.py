@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='ticket',
+            name='first_response_working_time',
+            field=models.DurationField(blank=True, null=True, verbose_name='working time to first response'),
+        ),
+        migrations.AddField(
+            model_name='ticket',
             name='resolution_working_time',
             field=models.DurationField(blank=True, null=True, verbose_name='working time to resolution'),
         ),
