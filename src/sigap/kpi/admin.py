@@ -20,9 +20,10 @@ class KpiAdmin(admin.ModelAdmin):
         "direction",
         "scoring",
         "source",
+        "time_basis",
         "is_active",
     )
-    list_editable = ("weight", "target", "scoring", "is_active")
+    list_editable = ("weight", "target", "scoring", "time_basis", "is_active")
     list_filter = ("is_active", "source", "scoring")
     search_fields = ("code", "name_en", "name_id")
 
