@@ -321,7 +321,7 @@ def test_first_response_averages_minutes_to_the_desks_first_reply(agent_user):
     assert working.value == Decimal("6.67")
     assert working.detail["by_channel"] == {"email": 0.0, "phone": 20.0, "whatsapp": 0.0}
     assert (working.detail["p50_minutes"], working.detail["p90_minutes"]) == (0.0, 16.0)
-    assert list(working.tickets)[0] == twenty
+    assert working.tickets.first() == twenty
 
 
 @pytest.mark.django_db

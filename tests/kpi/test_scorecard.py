@@ -47,6 +47,12 @@ def test_a_kpi_no_system_measures_takes_the_managers_entry_for_that_period(manag
     december = scorecard(start=date(2026, 12, 1), end=date(2026, 12, 31))
     line = next(x for x in december.lines if x.kpi.code == "product_knowledge")
     assert line.value is None and line.score is None and line.kpi in december.unmeasured
+    # Two months with an entry each: their average, naming who entered them.
+    autumn = scorecard(start=date(2026, 10, 1), end=date(2026, 12, 31))
+    line = next(x for x in autumn.lines if x.kpi.code == "product_knowledge")
+    assert line.value == Decimal("67.50") and line.score == 0
+    assert "2 entries" in line.basis and "mgr.siti" in line.basis
+    assert [e["value"] for e in line.detail["entries"]] == [50, 85]
 
 
 @pytest.mark.django_db

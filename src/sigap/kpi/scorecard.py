@@ -98,19 +98,38 @@ def period_check(start: date, end: date) -> None:
 
 
 def _entered(kpi: Kpi, start: date, end: date) -> Realisation:
-    entry = (
-        KpiEntry.objects.filter(kpi=kpi, period_start=start, period_end=end)
-        .select_related("entered_by")
-        .first()
-    )
-    if entry is None:
+    """The manager's entry for exactly this period; else, for a longer period, the
+    average of the entries made for parts of it (the months of a quarter, say)."""
+    entries = KpiEntry.objects.filter(kpi=kpi).select_related("entered_by")
+    entry = entries.filter(period_start=start, period_end=end).first()
+    if entry is not None:
+        who = entry.entered_by.get_username() if entry.entered_by else "—"
+        basis = _("Entered by %(who)s on %(when)s.") % {
+            "who": who,
+            "when": entry.entered_at.date().isoformat(),
+        }
+        return Realisation(entry.value, basis, None, {"note": entry.note})
+    parts = list(entries.filter(period_start__gte=start, period_end__lte=end))
+    if not parts:
         return Realisation(None, _("No realisation was entered for this period."), None, {})
-    who = entry.entered_by.get_username() if entry.entered_by else "—"
-    basis = _("Entered by %(who)s on %(when)s.") % {
-        "who": who,
-        "when": entry.entered_at.date().isoformat(),
+    value = (sum(e.value for e in parts) / len(parts)).quantize(Decimal("0.01"))
+    basis = _("The average of %(count)s entries for parts of the period, by %(who)s.") % {
+        "count": len(parts),
+        "who": ", ".join(
+            sorted({e.entered_by.get_username() if e.entered_by else "—" for e in parts})
+        ),
     }
-    return Realisation(entry.value, basis, None, {"note": entry.note})
+    detail = {
+        "entries": [
+            {
+                "from": e.period_start.isoformat(),
+                "to": e.period_end.isoformat(),
+                "value": float(e.value),
+            }
+            for e in sorted(parts, key=lambda e: e.period_start)
+        ]
+    }
+    return Realisation(value, basis, None, detail)
 
 
 def scorecard(*, start: date, end: date) -> Scorecard:
