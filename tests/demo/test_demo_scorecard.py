@@ -43,3 +43,12 @@ def test_times_are_scored_in_working_time_with_calendar_time_beside(demo, card):
         assert line.detail["calendar_average"] > line.detail["working_average"]
     assert card["first_response"].value <= 15 and card["first_response"].score == 1
     assert card["resolution_time"].value <= 10 and card["resolution_time"].score == 1
+
+
+@pytest.mark.django_db
+def test_the_manager_entered_each_months_product_knowledge(demo, card):
+    line = card["product_knowledge"]
+    assert line.value == 85  # (81 + 83 + 84 + 87 + 90) / 5
+    assert len(line.detail["entries"]) == 5 and "mgr.siti" in line.basis
+    march = scorecard(start=dt.date(2022, 3, 1), end=dt.date(2022, 3, 31)).lines
+    assert next(x for x in march if x.kpi.code == "product_knowledge").value == 84

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from sigap.accounts.models import User
 from sigap.core.errors import Conflict
 from sigap.customers.models import Contact, DeviceModel, Organisation, Subscription, Unit, Vehicle
+from sigap.demo.assessments import enter_assessments
 from sigap.demo.calendar import WorkCalendar
 from sigap.demo.customers import create_fleet
 from sigap.demo.models import DemoLoad
@@ -91,3 +92,4 @@ def _load(seed: int) -> None:
     player = Player()
     for reported_at, recipe in arrivals(random.Random(f"{seed}:arrivals"), calendar):
         player.play(planner.plan(reported_at, recipe))
+    enter_assessments(staff)
