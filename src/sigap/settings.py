@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sigap.sla",
     "sigap.tickets",
     "sigap.channels",
+    "sigap.comms",
     "sigap.portal",
     "sigap.desk",
     "sigap.kpi",
@@ -193,6 +194,11 @@ SIGAP_WHATSAPP_API_BASE = env_str("SIGAP_WHATSAPP_API_BASE", "https://graph.face
 SIGAP_WHATSAPP_THREAD_HOURS = env_int("SIGAP_WHATSAPP_THREAD_HOURS", 72, minimum=0)
 SIGAP_WHATSAPP_TEMPLATE_ID = env_str("SIGAP_WHATSAPP_TEMPLATE_ID", "sigap_update_id")
 SIGAP_WHATSAPP_TEMPLATE_EN = env_str("SIGAP_WHATSAPP_TEMPLATE_EN", "sigap_update_en")
+# The approved template for a notice on no ticket (a broadcast): the text is its parameter.
+SIGAP_WHATSAPP_TEMPLATE_NOTICE_ID = env_str("SIGAP_WHATSAPP_TEMPLATE_NOTICE_ID", "sigap_notice_id")
+SIGAP_WHATSAPP_TEMPLATE_NOTICE_EN = env_str("SIGAP_WHATSAPP_TEMPLATE_NOTICE_EN", "sigap_notice_en")
+# Broadcasts: how many messages are queued a minute, all channels together.
+SIGAP_BROADCAST_PER_MINUTE = env_int("SIGAP_BROADCAST_PER_MINUTE", 600, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SIGAP_SECURE_COOKIES", False)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("portal/", include("sigap.portal.urls")),
     path("desk/", include("sigap.desk.urls")),
     path("vendor/", include("sigap.routing.urls")),
+    path("survey/", include("sigap.comms.urls")),
 ]

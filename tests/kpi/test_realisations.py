@@ -432,7 +432,7 @@ def test_reports_made_without_such_requests_is_not_measured():
         (Source.NOTICES_REACHED, "No notices are recorded for the period."),
     ],
 )
-def test_surveys_and_notices_are_not_recorded_yet(source, basis):
+def test_a_period_without_surveys_or_notices_has_no_figure_for_them(source, basis):
     found = realisation(source, **JAN)
     assert (found.value, found.basis, found.tickets, found.detail) == (None, basis, None, {})
 

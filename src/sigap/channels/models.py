@@ -72,6 +72,15 @@ class Message(models.Model):
     template = models.CharField(
         _("template"), max_length=100, blank=True, help_text=_("WhatsApp: the template used.")
     )
+    payload = models.JSONField(
+        _("interactive content"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "WhatsApp: an interactive message (a list to choose from) sent instead of the "
+            "text while the customer's 24-hour window is open; the text is the fallback."
+        ),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Delivery.choices)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

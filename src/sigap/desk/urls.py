@@ -3,7 +3,15 @@
 from django.urls import path
 
 from sigap.core.views import language_switch
-from sigap.desk import bulk, call_views, kpi_views, queue_views, ticket_views, views
+from sigap.desk import (
+    broadcast_views,
+    bulk,
+    call_views,
+    kpi_views,
+    queue_views,
+    ticket_views,
+    views,
+)
 from sigap.desk.canned_views import canned_get, canned_list
 from sigap.desk.search_views import search
 
@@ -14,6 +22,17 @@ urlpatterns = [
     path("bulk/", bulk.bulk, name="bulk"),
     path("kpi/", kpi_views.kpi_scorecard, name="kpi"),
     path("kpi/<slug:code>/tickets/", kpi_views.kpi_tickets, name="kpi_tickets"),
+    path("broadcasts/", broadcast_views.broadcast_list, name="broadcasts"),
+    path("broadcasts/new/", broadcast_views.broadcast_new, name="broadcast_new"),
+    path("broadcasts/<int:broadcast_id>/", broadcast_views.broadcast_page, name="broadcast"),
+    path(
+        "broadcasts/<int:broadcast_id>/send/", broadcast_views.broadcast_go, name="broadcast_send"
+    ),
+    path(
+        "broadcasts/<int:broadcast_id>/cancel/",
+        broadcast_views.broadcast_stop,
+        name="broadcast_cancel",
+    ),
     path("search/", search, name="search"),
     path("tickets/<str:number>/", ticket_views.ticket, name="ticket"),
     path("tickets/<str:number>/comment/", ticket_views.ticket_comment, name="comment"),

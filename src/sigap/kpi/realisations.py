@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Trim
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sigap.customers.choices import TerminationReason
@@ -468,11 +469,92 @@ def _reports_made(period: Period) -> Realisation:
 
 
 def _nps(period: Period) -> Realisation:
-    return Realisation(None, _("No surveys are recorded for the period."), None, {})
+    """The study's figure is the average answer on its 1-5 scale (the KPI's target is
+    a score of 3). Beside it, the standard Net Promoter form on the same answers: 5
+    promotes, 4 is passive, 1 to 3 detract, and NPS is the percentage of promoters
+    minus that of detractors (-100 to 100). Surveys count in the period they were
+    answered in; refused answers (a second one, a late one) are not answers."""
+    from sigap.comms.choices import DETRACTOR_SCORES, PASSIVE_SCORES, PROMOTER_SCORES
+    from sigap.comms.models import Survey
+
+    answered = Survey.objects.filter(
+        answered_at__gte=period.since, answered_at__lt=period.until, score__isnull=False
+    )
+    totals = answered.aggregate(
+        count=Count("id"),
+        total=Sum("score"),
+        promoters=Count("id", filter=Q(score__in=PROMOTER_SCORES)),
+        passives=Count("id", filter=Q(score__in=PASSIVE_SCORES)),
+        detractors=Count("id", filter=Q(score__in=DETRACTOR_SCORES)),
+        **{f"score_{n}": Count("id", filter=Q(score=n)) for n in range(1, 6)},
+    )
+    count = totals["count"]
+    if not count:
+        return Realisation(None, _("No surveys are recorded for the period."), None, {})
+    value = _rounded(Decimal(totals["total"]) / count)
+    nps = _percent(totals["promoters"] - totals["detractors"], count)
+    detail = {
+        "count": count,
+        "average": float(value),
+        "promoters": totals["promoters"],
+        "passives": totals["passives"],
+        "detractors": totals["detractors"],
+        "nps": float(nps),
+        "scores": {str(n): totals[f"score_{n}"] for n in range(1, 6)},
+    }
+    basis = _(
+        "Surveys answered in the period: %(count)s; the average score from 1 to 5. "
+        "As a Net Promoter Score (5 promotes, 1 to 3 detract): %(nps)s."
+    ) % {"count": count, "nps": nps}
+    tickets = Ticket.objects.filter(pk__in=answered.values("ticket_id")).order_by(
+        "survey__score", "-id"
+    )
+    return Realisation(value, basis, tickets, detail)
 
 
 def _notices_reached(period: Period) -> Realisation:
-    return Realisation(None, _("No notices are recorded for the period."), None, {})
+    """Broadcasts that started going out in the period: the share of the contacts
+    they were addressed to that they reached (`comms.selectors.REACHED`: WhatsApp
+    delivered or read; e-mail sent and not bounced), over all of them together and per
+    broadcast. A broadcast sent late on the period's last day may still be reaching
+    people when the figure is read; it counts in the period it started in."""
+    from sigap.comms.choices import BroadcastStatus
+    from sigap.comms.models import Broadcast
+    from sigap.comms.selectors import broadcasts_reach
+
+    broadcasts = Broadcast.objects.filter(
+        started_at__gte=period.since,
+        started_at__lt=period.until,
+        status__in=(BroadcastStatus.SENDING, BroadcastStatus.SENT, BroadcastStatus.CANCELLED),
+    ).order_by("started_at", "id")
+    reach = broadcasts_reach(broadcasts)
+    if not reach:
+        return Realisation(None, _("No notices are recorded for the period."), None, {})
+    shown = broadcasts.filter(pk__in=list(reach)).values(
+        "pk", "subject_en", "subject_id", "kind", "started_at"
+    )
+    subject = "subject_id" if translation.get_language() == "id" else "subject_en"
+    per_broadcast = [
+        {
+            "id": row["pk"],
+            "subject": row[subject],
+            "kind": row["kind"],
+            "started_at": row["started_at"].isoformat(),
+            "contacts": reach[row["pk"]].contacts,
+            "reached": reach[row["pk"]].reached,
+            "percent": float(reach[row["pk"]].share or 0),
+        }
+        for row in shown
+    ]
+    contacts = sum(item["contacts"] for item in per_broadcast)
+    reached = sum(item["reached"] for item in per_broadcast)
+    basis = _(
+        "Notices sent in the period: %(broadcasts)s, addressed to %(contacts)s contacts in "
+        "all, of whom %(reached)s were reached (WhatsApp delivered or read; e-mail sent "
+        "and not bounced)."
+    ) % {"broadcasts": len(per_broadcast), "contacts": contacts, "reached": reached}
+    detail = {"contacts": contacts, "reached": reached, "broadcasts": per_broadcast}
+    return Realisation(_percent(reached, contacts), basis, None, detail)
 
 
 _SOURCES: dict[str, Callable[[Period], Realisation]] = {

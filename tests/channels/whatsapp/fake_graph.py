@@ -2,7 +2,7 @@
 
 It speaks only the documented endpoints Sigap uses, over real HTTP in a thread:
 
-- `POST /{version}/{phone-number-id}/messages`: a text or template message; answers
+- `POST /{version}/{phone-number-id}/messages`: a text, interactive or template message; answers
   `{"messaging_product", "contacts": [{"input", "wa_id"}], "messages": [{"id"}]}`;
 - `GET /{version}/{media-id}`: `{"messaging_product", "url", "mime_type", "sha256",
   "file_size", "id"}`;
@@ -130,6 +130,14 @@ class FakeGraph:
             template = body.get("template") or {}
             if not template.get("name") or not (template.get("language") or {}).get("code"):
                 return _answer(handler, 400, _error(132000, "Template name or language missing"))
+        elif kind == "interactive":
+            interactive = body.get("interactive") or {}
+            if interactive.get("type") not in ("list", "button") or not (
+                (interactive.get("body") or {}).get("text") and interactive.get("action")
+            ):
+                return _answer(handler, 400, _error(100, "interactive type, body and action"))
+            if to in self.window_closed:
+                return _answer(handler, 400, _error(131047, "Re-engagement message"))
         else:
             return _answer(handler, 400, _error(100, f"Unsupported message type {kind!r}"))
         self._counter += 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -29,7 +30,13 @@ from pydantic import ValidationError
 
 from sigap.channels.choices import Delivery, Direction
 from sigap.channels.models import Message
-from sigap.channels.services import Inbound, message_receive, message_status, quarantine_store
+from sigap.channels.services import (
+    Inbound,
+    Received,
+    message_receive,
+    message_status,
+    quarantine_store,
+)
 from sigap.channels.whatsapp import schema
 from sigap.channels.whatsapp.graph import REENGAGEMENT
 from sigap.core import clock
@@ -141,6 +148,30 @@ def replay(raw: bytes, source: str) -> Message:
     return stored.message
 
 
+# Interactive replies that another part of Sigap answers instead of a ticket (a survey's
+# choice): the reply id's prefix, before the first ":", -> a function of (inbound, reply
+# id) that stores the message, under the same unique sender's id as every message, and
+# returns what it stored, or None when the reply is not its to take (it then goes to a
+# ticket as any message does). Registered by the app that sent the choices.
+ReplyHandler = Callable[[Inbound, str], Received | None]
+REPLY_HANDLERS: dict[str, ReplyHandler] = {}
+
+
+def reply_handler_register(prefix: str, handler: ReplyHandler) -> None:
+    REPLY_HANDLERS[prefix] = handler
+
+
+def _reply_handled(inbound: Inbound, message: schema.Message) -> Received | None:
+    if message.type != "interactive" or message.interactive.type not in (
+        "list_reply",
+        "button_reply",
+    ):
+        return None
+    reply_id = getattr(message.interactive, message.interactive.type).id
+    handler = REPLY_HANDLERS.get(reply_id.split(":", 1)[0]) if ":" in reply_id else None
+    return handler(inbound, reply_id) if handler is not None else None
+
+
 @dataclass(frozen=True)
 class Taken:
     message: Message
@@ -181,6 +212,9 @@ def message_take(value: schema.Value, message: schema.Message) -> Taken | None:
         recipient=value.metadata.display_phone_number or value.metadata.phone_number_id,
         in_reply_to=message.context.id if message.context else "",
     )
+    handled = _reply_handled(inbound, message)
+    if handled is not None:
+        return Taken(handled.message, handled.duplicate)
     try:
         received = message_receive(inbound, ticket=_thread(contact, message))
     except DomainError as exc:
@@ -301,7 +335,7 @@ def template_fallback(*, message: Message, error: str) -> bool:
     send it again as the approved template. Claimed with a conditional UPDATE, so a
     repeated failure report queues it once."""
     from sigap.channels.tasks import message_deliver
-    from sigap.channels.whatsapp.transport import template_for
+    from sigap.channels.whatsapp.transport import message_template
 
     with transaction.atomic():
         claimed = Message.objects.filter(
@@ -310,7 +344,7 @@ def template_fallback(*, message: Message, error: str) -> bool:
             status__in=(Delivery.SENT, Delivery.DELIVERED),
         ).update(
             status=Delivery.QUEUED,
-            template=template_for(message.language),
+            template=message_template(message),
             error=error,
             status_at=clock.now(),
         )

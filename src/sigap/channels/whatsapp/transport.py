@@ -7,10 +7,20 @@ the customer's last message. Outside it, only an approved template can be sent; 
     sigap_update_id: "Kabar terbaru tiket {{1}}: {{2}}"
     sigap_update_en: "An update on ticket {{1}}: {{2}}"
 
-The names come from SIGAP_WHATSAPP_TEMPLATE_ID / SIGAP_WHATSAPP_TEMPLATE_EN. When the
-API refuses a text with 131047 (the window closed meanwhile), the same message goes
-out as the template; `intake.template_fallback` does the same for a 131047 that
-arrives later as a failed status report.
+The names come from SIGAP_WHATSAPP_TEMPLATE_ID / SIGAP_WHATSAPP_TEMPLATE_EN. A message
+on no ticket (a broadcast notice) goes by the notice template instead, which carries
+only the text (SIGAP_WHATSAPP_TEMPLATE_NOTICE_ID / _EN):
+
+    sigap_notice_id: "Pemberitahuan: {{1}}"
+    sigap_notice_en: "Notice: {{1}}"
+
+When the API refuses a text with 131047 (the window closed meanwhile), the same
+message goes out as the template; `intake.template_fallback` does the same for a
+131047 that arrives later as a failed status report.
+
+A message with a `payload` (an interactive list, such as a survey's choices) sends
+that payload inside the window; outside it a template cannot be interactive, so the
+text, which says the same in words, goes as the template.
 """
 
 from __future__ import annotations
@@ -40,6 +50,21 @@ def template_for(language: str) -> str:
     return settings.SIGAP_WHATSAPP_TEMPLATE_ID
 
 
+def notice_template_for(language: str) -> str:
+    """The approved template for a message on no ticket (a notice), by language."""
+    if language == "en":
+        return settings.SIGAP_WHATSAPP_TEMPLATE_NOTICE_EN
+    return settings.SIGAP_WHATSAPP_TEMPLATE_NOTICE_ID
+
+
+def message_template(message: Message) -> str:
+    """The template this message goes by outside the window: a ticket's update, or a
+    notice when there is no ticket to name."""
+    if message.ticket_id:
+        return template_for(message.language)
+    return notice_template_for(message.language)
+
+
 def window_open(message: Message) -> bool:
     """Whether the customer wrote to us by WhatsApp in the last 24 hours."""
     recent = Message.objects.filter(
@@ -63,6 +88,17 @@ def _text(message: Message) -> dict[str, Any]:
     }
 
 
+def _interactive(message: Message) -> dict[str, Any]:
+    # The stored payload is the message itself ({"type": "interactive", ...}); who it
+    # goes to is the row's recipient, never something stored inside it.
+    return {
+        **message.payload,
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": message.recipient,
+    }
+
+
 def _one_line(text: str, limit: int) -> str:
     # Template parameters may hold no new lines or tabs, nor more than four spaces in a row.
     text = re.sub(r"\s+", " ", text).strip()
@@ -70,8 +106,11 @@ def _one_line(text: str, limit: int) -> str:
 
 
 def _template(message: Message, name: str) -> dict[str, Any]:
-    number = message.ticket.number if message.ticket_id else ""
-    parameters = [number or "-", _one_line(message.body, PARAMETER_MAX) or "-"]
+    text = _one_line(message.body, PARAMETER_MAX) or "-"
+    if message.ticket_id:
+        parameters = [message.ticket.number or "-", text]
+    else:
+        parameters = [text]  # the notice template has the text only
     return {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
@@ -113,6 +152,8 @@ class WhatsAppTransport:
                     retry=False,
                 )
             try:
+                if message.payload:
+                    return graph.message_post(_interactive(message))
                 return graph.message_post(_text(message))
             except graph.GraphError as exc:
                 if exc.code != graph.REENGAGEMENT:
@@ -123,7 +164,7 @@ class WhatsAppTransport:
             raise TransportError(str(exc), retry=exc.retry) from exc
 
     def _send_template(self, message: Message) -> str:
-        name = message.template or template_for(message.language)
+        name = message.template or message_template(message)
         if message.template != name:
             # Recorded first, so the desk sees what the customer was actually sent.
             Message.objects.filter(pk=message.pk).update(template=name)
