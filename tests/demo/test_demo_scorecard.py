@@ -8,6 +8,9 @@ import datetime as dt
 
 import pytest
 
+from sigap.channels.models import Message
+from sigap.comms.models import Broadcast, Survey
+from sigap.kpi.choices import Source
 from sigap.kpi.scorecard import scorecard
 from sigap.tickets.models import Attachment, Ticket
 
@@ -52,3 +55,40 @@ def test_the_manager_entered_each_months_product_knowledge(demo, card):
     assert len(line.detail["entries"]) == 5 and "mgr.siti" in line.basis
     march = scorecard(start=dt.date(2022, 3, 1), end=dt.date(2022, 3, 31)).lines
     assert next(x for x in march if x.kpi.code == "product_knowledge").value == 84
+
+
+@pytest.mark.django_db
+def test_every_kpi_sigap_computes_has_a_value_for_the_period(demo, card):
+    computed = [line for line in card.values() if line.kpi.source != Source.MANUAL]
+    assert [line.kpi.code for line in computed if line.value is None] == []
+
+
+@pytest.mark.django_db
+def test_closed_tickets_were_surveyed_and_some_customers_answered(demo, card):
+    surveys = Survey.objects.all()
+    closed = Ticket.objects.filter(status="closed", contact__isnull=False)
+    assert surveys.count() == closed.count()  # every demo contact can be written to
+    answered = surveys.filter(score__isnull=False)
+    assert 0.3 < answered.count() / surveys.count() < 0.55
+    nps = card["nps"]
+    assert nps.detail["count"] == answered.count()
+    assert float(nps.value) == pytest.approx(
+        sum(answered.values_list("score", flat=True)) / answered.count(), abs=0.005
+    )
+    # Each answer is on its ticket's timeline, after the closure.
+    one = answered.select_related("ticket").first()
+    entry = one.ticket.entries.get(action="survey", changes__has_key="survey_score")
+    assert entry.at == one.answered_at > one.ticket.closed_at
+
+
+@pytest.mark.django_db
+def test_the_notices_of_the_period_reached_the_customers(demo, card):
+    notices = Broadcast.objects.order_by("started_at")
+    assert [b.kind for b in notices] == ["special", "regular", "emergency", "special"]
+    assert all(b.status == "sent" and b.targeted > 0 for b in notices)
+    messages = Message.objects.filter(broadcast_delivery__broadcast__in=notices)
+    assert messages.count() == sum(b.targeted for b in notices)
+    assert messages.filter(status="queued").count() == 0  # all reported back
+    assert messages.filter(status="failed").exists()  # a few addresses no longer work
+    line = card["notices"]
+    assert len(line.detail["broadcasts"]) == 4 and line.value >= 99

@@ -155,12 +155,24 @@ def broadcast_send(*, broadcast: Broadcast, by: User | None = None) -> Broadcast
     scheduled start) one: the second finds it sending and is refused."""
     fresh = _locked(broadcast, BroadcastAction.SEND)
     now = clock.now()
-    contacts = broadcast_recipients(fresh).values_list(
+    BroadcastDelivery.objects.bulk_create(
+        _deliveries(fresh, now), ignore_conflicts=True, batch_size=1000
+    )
+    targeted = BroadcastDelivery.objects.filter(broadcast=fresh).count()
+    _move(fresh, BroadcastAction.SEND, started_at=now, targeted=targeted)
+    broadcast_id = fresh.pk
+    transaction.on_commit(lambda: _batch_task()(broadcast_id))
+    return fresh
+
+
+def _deliveries(broadcast: Broadcast, now: datetime) -> list[BroadcastDelivery]:
+    """One unsaved delivery per recipient and channel with an address on it."""
+    contacts = broadcast_recipients(broadcast).values_list(
         "pk", "email", "whatsapp_id", "phone", "language"
     )
     deliveries = []
     for pk, email, whatsapp_id, phone, language in contacts:
-        for channel in fresh.channel_list:
+        for channel in broadcast.channel_list:
             if channel == Channel.EMAIL:
                 address = email
             else:
@@ -168,7 +180,7 @@ def broadcast_send(*, broadcast: Broadcast, by: User | None = None) -> Broadcast
             if address:
                 deliveries.append(
                     BroadcastDelivery(
-                        broadcast=fresh,
+                        broadcast=broadcast,
                         contact_id=pk,
                         channel=channel,
                         address=address,
@@ -176,12 +188,7 @@ def broadcast_send(*, broadcast: Broadcast, by: User | None = None) -> Broadcast
                         created_at=now,
                     )
                 )
-    BroadcastDelivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
-    targeted = BroadcastDelivery.objects.filter(broadcast=fresh).count()
-    _move(fresh, BroadcastAction.SEND, started_at=now, targeted=targeted)
-    broadcast_id = fresh.pk
-    transaction.on_commit(lambda: _batch_task()(broadcast_id))
-    return fresh
+    return deliveries
 
 
 @transaction.atomic

@@ -16,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
+from sigap.core import clock
 from sigap.core.errors import Conflict
 from sigap.customers.models import Contact, DeviceModel, Organisation, Subscription, Unit, Vehicle
 from sigap.demo.assessments import enter_assessments
 from sigap.demo.calendar import WorkCalendar
 from sigap.demo.customers import create_fleet
 from sigap.demo.models import DemoLoad
+from sigap.demo.notices import send_notices, send_surveys
 from sigap.demo.plan import arrivals
 from sigap.demo.planner import Planner
 from sigap.demo.play import Player
@@ -93,3 +95,6 @@ def _load(seed: int) -> None:
     for reported_at, recipe in arrivals(random.Random(f"{seed}:arrivals"), calendar):
         player.play(planner.plan(reported_at, recipe))
     enter_assessments(staff)
+    with clock.replaying():
+        send_surveys(random.Random(f"{seed}:surveys"))
+        send_notices(random.Random(f"{seed}:notices"))
