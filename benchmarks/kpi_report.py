@@ -4,6 +4,7 @@ PostgreSQL (target: under 3 s together).
     .venv/bin/python benchmarks/kpi_report.py                 # 1,000,000 tickets, 5 runs
     .venv/bin/python benchmarks/kpi_report.py --tickets 100000 --runs 3
     .venv/bin/python benchmarks/kpi_report.py --reuse         # keep the seeded database
+    .venv/bin/python benchmarks/kpi_report.py --tickets 100000 --runs 3 --peer .bench/peer
 
 Creates the database `sigap_bench_kpi` at --pg-url (dropped first, kept afterwards so
 --reuse can measure again without seeding), migrates it and seeds it with set-based
@@ -17,6 +18,15 @@ whole year with every KPI serialised (`Scorecard.as_dict`) and Table 2 for its t
 months (`complaints_by_category`), in a fresh connection so no cache carries over;
 prints each part's seconds and, at the end, the median and range over the runs and
 the slowest KPIs of the median run. `--json FILE` writes the raw numbers.
+
+With `--peer DIR` (django-helpdesk built by /work/shared/peer/setup.sh DIR), after
+Sigap's runs it times the peer's equivalent of Table 2, its "Queue by Month" report
+(`GET /reports/queuemonth/`), with `peer_report.py` in the peer's own interpreter, on
+SQLite: `--peer-tickets` (default: --tickets) tickets created in 2022 across six
+queues, one per top-level category, in MIX's shares, `--peer-runs` (default: --runs)
+runs. The peer's database is DIR/kpi_report.sqlite3, seeded afresh from the peer's
+base.sqlite3 unless `--reuse` finds it holding that many tickets. Its median and range
+join the printed summary and the --json output under "peer".
 """
 
 from __future__ import annotations
@@ -26,11 +36,14 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
+from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "sigap_bench_kpi"
 YEAR = (date(2022, 1, 1), date(2022, 12, 31))
@@ -98,6 +111,7 @@ def _seed(tickets: int) -> dict[str, int]:
         )
         cur.execute("SELECT min(id), max(id) FROM customers_organisation")
         first_org, last_org = cur.fetchone()
+        _seed_contacts(cur)
         cur.execute(
             """
             CREATE TEMP TABLE draws AS
@@ -113,19 +127,23 @@ def _seed(tickets: int) -> dict[str, int]:
             WITH cats AS (
                 SELECT * FROM unnest(%s::bigint[], %s::text[], %s::bigint[])
                     WITH ORDINALITY AS c(category_id, kind, cause_id, n)
+            ), firsts AS (
+                SELECT organisation_id, min(id) AS contact_id
+                FROM customers_contact GROUP BY organisation_id
             ), drawn AS (
                 SELECT d.*, c.category_id, c.kind, c.cause_id,
                        timestamptz '2022-01-01 00:00+07' + d.moment * interval '365 days'
                            AS reported_at,
-                       d.took * d.took * interval '200 hours' AS took_for
+                       d.took * d.took * interval '200 hours' AS took_for,
+                       %s + d.g %% (%s - %s + 1) AS organisation_id
                 FROM draws d JOIN cats c ON c.n = 1 + floor(d.pick * %s)::int
             )
             INSERT INTO tickets_ticket (
                 number, kind, title, description, channel, impact, urgency, priority,
                 status, pending_reason, support_level, resolution_code, resolution_summary,
                 reported_at, first_response_at, resolved_at, closed_at, updated_at, version,
-                category_id, cause_id, organisation_id, resolve_breached, response_breached,
-                resolution_working_time
+                category_id, cause_id, organisation_id, contact_id, resolve_breached,
+                response_breached, resolution_working_time, first_response_working_time
             )
             SELECT
                 (CASE kind WHEN 'incident' THEN 'INC-' ELSE 'REQ-' END) || lpad(g::text, 7, '0'),
@@ -143,11 +161,12 @@ def _seed(tickets: int) -> dict[str, int]:
                 CASE WHEN fate < 0.9 THEN reported_at + took_for + interval '3 days' END,
                 reported_at, 1,
                 category_id, CASE WHEN fate < 0.92 AND fate > 0.01 THEN cause_id END,
-                %s + g %% (%s - %s + 1), took > 0.9, answer > 0.95,
-                CASE WHEN fate < 0.92 THEN took_for * 0.3 END
-            FROM drawn
+                drawn.organisation_id, f.contact_id, took > 0.9, answer > 0.95,
+                CASE WHEN fate < 0.92 THEN took_for * 0.3 END,
+                CASE WHEN answer < 0.97 THEN answer * interval '2 hours' END
+            FROM drawn LEFT JOIN firsts f ON f.organisation_id = drawn.organisation_id
             """,
-            [list(ids), list(kinds), list(causes), len(ids), first_org, last_org, first_org],
+            [list(ids), list(kinds), list(causes), first_org, last_org, first_org, len(ids)],
         )
         cur.execute(
             """
@@ -163,10 +182,21 @@ def _seed(tickets: int) -> dict[str, int]:
         _seed_units(cur, first_org, last_org)
         _seed_extras(cur)
         cur.execute("DROP TABLE draws")
+    # What the worker's minute task would have done long since: keep the reach of the
+    # year's notices, which no delivery report can change any more.
+    from sigap.comms.broadcasts import broadcasts_reach_keep
+
+    broadcasts_reach_keep()
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     counts = {}
-    for table in ("tickets_ticket", "tickets_attachment", "customers_subscription"):
+    for table in (
+        "tickets_ticket",
+        "tickets_attachment",
+        "customers_subscription",
+        "comms_survey",
+        "comms_broadcastdelivery",
+    ):
         with connection.cursor() as cur:
             cur.execute(f"SELECT count(*) FROM {table}")
             counts[table] = cur.fetchone()[0]
@@ -204,8 +234,76 @@ def _seed_units(cur, first_org: int, last_org: int) -> None:
     )
 
 
+def _seed_contacts(cur) -> None:
+    """20,000 contacts, 40 an organisation, each with an e-mail address and WhatsApp."""
+    cur.execute(
+        """
+        INSERT INTO customers_contact
+            (organisation_id, name, email, phone, whatsapp_id, language, is_verified,
+             created_at, status_updates)
+        SELECT o.id, 'Contact ' || g, 'contact' || g || '@example.com',
+               '+62812' || lpad(g::text, 7, '0'), '62812' || lpad(g::text, 7, '0'),
+               CASE WHEN g %% 10 = 0 THEN 'en' ELSE 'id' END, true, now(), true
+        FROM generate_series(1, 20000) g
+        JOIN customers_organisation o ON o.code = 'fleet-' || (1 + g %% 500)
+        """,
+        [],
+    )
+
+
 def _seed_extras(cur) -> None:
-    """What the other KPIs read (surveys, broadcasts), once those tables exist."""
+    """What the NPS and notices KPIs read: a survey for two in five closed tickets,
+    most of them answered; and one notice a month to every contact by e-mail and
+    WhatsApp, each delivery a message with its report (one in fifty failed)."""
+    cur.execute(
+        """
+        INSERT INTO comms_survey
+            (ticket_id, contact_id, channel, address, language, key, sent_at, answer_by,
+             score, comment, answered_at, answered_via, repeat_answers, late_answers)
+        SELECT t.id, t.contact_id, 'email', 'survey@example.com', 'id', 'k' || t.id,
+               t.closed_at, t.closed_at + interval '30 days',
+               CASE WHEN t.id %% 10 < 8 THEN 1 + (t.id * 7) %% 5 END, '',
+               CASE WHEN t.id %% 10 < 8 THEN t.closed_at + interval '5 hours' END,
+               CASE WHEN t.id %% 10 < 8 THEN 'email' ELSE '' END, 0, 0
+        FROM tickets_ticket t
+        WHERE t.closed_at IS NOT NULL AND t.contact_id IS NOT NULL AND t.id %% 5 < 2
+        """,
+        [],
+    )
+    for month in range(1, 13):
+        cur.execute(
+            """
+            INSERT INTO comms_broadcast
+                (kind, subject_id, subject_en, body_id, body_en, tier, region, channels,
+                 status, created_at, started_at, finished_at, targeted)
+            VALUES ('regular', 'Info', 'Notice', 'Teks', 'Text', '', '', 'both', 'sent',
+                    %s, %s, %s, 40000)
+            RETURNING id
+            """,
+            [f"2022-{month:02d}-10 09:00+07"] * 2 + [f"2022-{month:02d}-10 09:40+07"],
+        )
+        broadcast = cur.fetchone()[0]
+        cur.execute(
+            """
+            WITH sent AS (
+                INSERT INTO channels_message
+                    (direction, channel, mailbox, sender, recipient, subject, body,
+                     in_reply_to, "references", language, automatic, template, status,
+                     error, attempts, created_at, sent_at, status_at, contact_id, payload)
+                SELECT 'out', ch, '', '', c.email, 'Notice', 'Text', '', '', c.language,
+                       true, '',
+                       CASE WHEN (c.id + length(ch)) %% 50 = 0 THEN 'failed'
+                            WHEN ch = 'whatsapp' THEN 'read' ELSE 'sent' END,
+                       '', 1, %s, %s, %s, c.id, '{}'
+                FROM customers_contact c CROSS JOIN (VALUES ('email'), ('whatsapp')) v(ch)
+                RETURNING id, contact_id, channel
+            )
+            INSERT INTO comms_broadcastdelivery
+                (broadcast_id, contact_id, channel, address, language, created_at, message_id)
+            SELECT %s, contact_id, channel, 'x', 'id', %s, id FROM sent
+            """,
+            [f"2022-{month:02d}-10 09:00+07"] * 3 + [broadcast, f"2022-{month:02d}-10 09:00+07"],
+        )
 
 
 def _measure() -> dict[str, object]:
@@ -245,6 +343,52 @@ def _measure() -> dict[str, object]:
     return timings
 
 
+def _peer_tickets(db: Path) -> int | None:
+    import sqlite3
+
+    if not db.exists():
+        return None
+    with sqlite3.connect(db) as conn:
+        try:
+            return conn.execute("SELECT count(*) FROM helpdesk_ticket").fetchone()[0]
+        except sqlite3.Error:
+            return None
+
+
+def _run_peer(peer_dir: Path, tickets: int, runs: int, reuse: bool) -> dict[str, object]:
+    """django-helpdesk's queuemonth report over `tickets` tickets of 2022, `runs` times,
+    in the peer's interpreter (peer_report.py); its JSON line, parsed."""
+    from servers import _clean_env, sqlite_copy
+
+    peer_dir = peer_dir.resolve()
+    site, python = peer_dir / "site", peer_dir / "venv" / "bin" / "python"
+    if not ((site / "base.sqlite3").exists() and python.exists()):
+        raise SystemExit(
+            f"{peer_dir} is not a built peer; run: bash /work/shared/peer/setup.sh {peer_dir}"
+        )
+    db = peer_dir / "kpi_report.sqlite3"
+    reused = reuse and _peer_tickets(db) == tickets
+    if not reused:
+        sqlite_copy(site / "base.sqlite3", db)
+    env = _clean_env()
+    env.update(PEER_DB=str(db), DJANGO_SETTINGS_MODULE="peerdesk.settings")
+    command = [python, HERE / "peer_report.py", "--tickets", str(tickets), "--runs", str(runs)]
+    if reused:
+        command.append("--no-seed")
+    print(f"peer: django-helpdesk's queuemonth report over {tickets} tickets", flush=True)
+    out = subprocess.run(
+        [str(part) for part in command],
+        env=env,
+        cwd=site,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    result["database"] = f"SQLite, {db}" + (" (reused)" if reused else "")
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
@@ -252,6 +396,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pg-url", default=PG_DEFAULT)
     parser.add_argument("--reuse", action="store_true", help="measure the seeded database")
     parser.add_argument("--json", help="write every run's numbers to this file")
+    parser.add_argument(
+        "--peer", type=Path, metavar="DIR", help="also time django-helpdesk built in DIR"
+    )
+    parser.add_argument("--peer-tickets", type=int, help="default: --tickets")
+    parser.add_argument("--peer-runs", type=int, help="default: --runs")
     args = parser.parse_args(argv)
 
     _prepare_environment(args.pg_url)
@@ -297,10 +446,37 @@ def main(argv: list[str] | None = None) -> None:
             ((k, round(v, 3)) for k, v in median_run["per_kpi_s"].items()), key=lambda kv: -kv[1]
         )
     )
+    peer = None
+    if args.peer is not None:
+        peer = _run_peer(
+            args.peer,
+            args.peer_tickets or args.tickets,
+            args.peer_runs or args.runs,
+            args.reuse,
+        )
+        summary["peer"] = {
+            key: peer[key]
+            for key in ("report", "database", "tickets", "report_s", "runs_s", "queries")
+        }
+        summary["peer"]["runs"] = len(peer["runs_s"])
+        summary["peer"]["max_rss_mb"] = peer["max_rss_mb"]
+        if "seed_s" in peer:
+            summary["peer"]["seed_s"] = peer["seed_s"]
+        table2, report = summary["table2_s"], peer["report_s"]
+        print(
+            f"Table 2: Sigap {table2['median']:.3f} s [{table2['min']:.3f}-{table2['max']:.3f}]"
+            f" over {median_run['table2_total']} tickets (PostgreSQL); django-helpdesk "
+            f"queuemonth {report['median']:.3f} s [{report['min']:.3f}-{report['max']:.3f}]"
+            f" over {peer['tickets']} tickets (SQLite)",
+            flush=True,
+        )
     print(json.dumps(summary, indent=2))
     if args.json:
+        record = {"summary": summary, "runs": runs}
+        if peer is not None:
+            record["peer"] = peer
         with open(args.json, "w") as out:
-            json.dump({"summary": summary, "runs": runs}, out, indent=2, default=str)
+            json.dump(record, out, indent=2, default=str)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import os
 import random
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 sys.path.insert(0, os.getcwd())
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerdesk.settings")
@@ -35,7 +35,9 @@ from helpdesk.models import FollowUp, Queue, Ticket, TicketChange  # noqa: E402
 BATCH = 5_000
 
 
-def _seed_tickets(queue: Queue, count: int, seed: int) -> None:
+def _seed_tickets(queue: Queue, count: int, seed: int, *, start: datetime | None = None) -> None:
+    """`count` tickets in `queue`, created over the year before now, or over the 365
+    days from `start` on when given (`kpi_report.py`'s peer seeds 2022)."""
     rng = random.Random(seed)
     # `created`/`modified` are auto_now(_add); switch that off for the seed only,
     # so the tickets spread over a year like real ones.
@@ -44,7 +46,10 @@ def _seed_tickets(queue: Queue, count: int, seed: int) -> None:
         field.auto_now = field.auto_now_add = False
     now = timezone.now()
     span = timedelta(days=365).total_seconds()
-    moments = sorted(now - timedelta(seconds=rng.random() * span) for _ in range(count))
+    if start is None:
+        moments = sorted(now - timedelta(seconds=rng.random() * span) for _ in range(count))
+    else:
+        moments = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(count))
     batch: list[Ticket] = []
     for moment in moments:
         batch.append(

@@ -197,6 +197,8 @@ SIGAP_WHATSAPP_TEMPLATE_EN = env_str("SIGAP_WHATSAPP_TEMPLATE_EN", "sigap_update
 # The approved template for a notice on no ticket (a broadcast): the text is its parameter.
 SIGAP_WHATSAPP_TEMPLATE_NOTICE_ID = env_str("SIGAP_WHATSAPP_TEMPLATE_NOTICE_ID", "sigap_notice_id")
 SIGAP_WHATSAPP_TEMPLATE_NOTICE_EN = env_str("SIGAP_WHATSAPP_TEMPLATE_NOTICE_EN", "sigap_notice_en")
+# Memory a report's sorts and hashes may use in PostgreSQL, per operation (kpi.db).
+SIGAP_REPORT_WORK_MEM = env_str("SIGAP_REPORT_WORK_MEM", "64MB")
 # Broadcasts: how many messages are queued a minute, all channels together.
 SIGAP_BROADCAST_PER_MINUTE = env_int("SIGAP_BROADCAST_PER_MINUTE", 600, minimum=1)
 

@@ -8,8 +8,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from sigap.channels.choices import Delivery
+from sigap.comms.broadcasts import broadcasts_reach_keep
 from sigap.comms.outbox import message_build
 from sigap.comms.selectors import broadcast_reach
 from sigap.kpi.choices import Source
@@ -97,3 +99,23 @@ def test_no_notices_in_the_period_is_not_measured():
     sent_broadcast(dt.datetime(2022, 2, 3, tzinfo=dt.UTC), [("email", "sent")])
     found = realisation(Source.NOTICES_REACHED, **JAN)
     assert (found.value, found.basis) == (None, "No notices are recorded for the period.")
+
+
+def test_the_reach_is_kept_once_no_report_can_change_it(django_assert_num_queries):
+    old = sent_broadcast(FIRST_MOMENT, [("email", "sent"), ("whatsapp", "sent")])  # 1 of 2
+    recent = sent_broadcast(LAST_MINUTE, [("whatsapp", "read")])  # 1 of 1
+    with time_machine.travel(LAST_MINUTE + dt.timedelta(days=20)):
+        assert broadcasts_reach_keep() == 1  # 30 days after the first; the last is recent
+    old.refresh_from_db()
+    assert (old.final_contacts, old.final_reached) == (2, 1)
+    assert old.reach_final_at is not None
+    recent.refresh_from_db()
+    assert recent.reach_final_at is None
+    with time_machine.travel(LAST_MINUTE + dt.timedelta(days=40)):
+        assert broadcasts_reach_keep() == 1  # now the last one too
+        assert broadcasts_reach_keep() == 0  # and each only once
+    # Every broadcast's reach is now kept: the figure reads it without the deliveries.
+    with django_assert_num_queries(1):
+        found = realisation(Source.NOTICES_REACHED, **JAN)
+    assert found.value == Decimal("66.67")
+    assert [b["percent"] for b in found.detail["broadcasts"]] == [50.0, 100.0]

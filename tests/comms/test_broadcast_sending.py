@@ -115,7 +115,7 @@ def test_a_scheduled_broadcast_starts_when_its_time_comes(
     assert (broadcast.status, broadcast.started_at) == ("sent", NOW + datetime.timedelta(hours=2))
     assert len(recorded) == 2
     run = JobRun.objects.filter(name="broadcasts").latest("started_at")
-    assert (run.status, run.counts) == ("ok", {"started": 1, "linked": 0})
+    assert (run.status, run.counts) == ("ok", {"started": 1, "linked": 0, "reach_final": 0})
 
 
 def test_a_cancelled_broadcast_stops_after_the_batch_under_way(

@@ -138,9 +138,11 @@ def test_an_answer_after_30_days_is_refused_politely(
 
 @pytest.mark.parametrize("token", ["forged:abc", "1", "x" * 40])
 def test_a_forged_or_cut_link_is_not_found_with_a_clear_message(token):
-    page = Client().get(f"/survey/{token}/")
+    page = Client().get(f"/survey/{token}/", headers={"accept-language": "en"})
     assert page.status_code == 404
     assert "This survey link is not valid." in page.content.decode()
+    indonesian = Client().get(f"/survey/{token}/", headers={"accept-language": "id"})
+    assert "Tautan survei ini tidak berlaku." in indonesian.content.decode()
 
 
 def test_a_signed_link_to_another_key_is_refused(smtp, django_capture_on_commit_callbacks):

@@ -110,7 +110,8 @@ def test_the_customers_choice_is_recorded_once_and_thanked_for(
     assert (survey.score, survey.answered_via, survey.answered_at) == (5, "whatsapp", MONDAY)
     stored = Message.objects.get(external_id="wamid.ANSWER")
     assert stored.ticket == ticket and stored.entry.changes == {"survey_score": [None, 5]}
-    assert stored.entry.body == "The customer answered the survey: 5/5 (Definitely)."
+    # The timeline is written in the desk's language (Indonesian unless configured).
+    assert stored.entry.body == "Pelanggan menjawab survei: 5/5 (Pasti)."
     assert Ticket.objects.count() == tickets  # no ticket opened, none reopened
     ticket.refresh_from_db()
     assert ticket.status == "closed"

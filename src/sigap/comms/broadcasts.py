@@ -35,7 +35,7 @@ from sigap.comms.choices import (
 )
 from sigap.comms.models import Broadcast, BroadcastDelivery
 from sigap.comms.outbox import message_build, messages_queue
-from sigap.comms.selectors import broadcast_recipients, whatsapp_address
+from sigap.comms.selectors import broadcast_recipients, broadcasts_reach, whatsapp_address
 from sigap.core import clock
 from sigap.core.errors import DomainError, InvalidTransition, ValidationFailed
 from sigap.customers.choices import Tier
@@ -244,6 +244,32 @@ def broadcast_batch_send(*, broadcast_id: int) -> tuple[int, bool]:
         if not more:
             _move(broadcast, BroadcastAction.FINISH, finished_at=clock.now())
     return len(batch), more
+
+
+# WhatsApp stops trying to deliver a message after 30 days, and a bounce comes back
+# within days: after this, no delivery report can change a broadcast's reach.
+REACH_FINAL_AFTER = timedelta(days=30)
+
+
+def broadcasts_reach_keep() -> int:
+    """Count, once, the reach of the broadcasts finished long enough ago that it can
+    no longer change, and keep it on them (one grouped query); how many."""
+    settled = Broadcast.objects.filter(
+        status__in=(BroadcastStatus.SENT, BroadcastStatus.CANCELLED),
+        started_at__isnull=False,
+        started_at__lt=clock.now() - REACH_FINAL_AFTER,
+        reach_final_at__isnull=True,
+    )
+    reach = broadcasts_reach(settled)
+    now = clock.now()
+    kept = [
+        Broadcast(pk=pk, final_contacts=r.contacts, final_reached=r.reached, reach_final_at=now)
+        for pk, r in reach.items()
+    ]
+    Broadcast.objects.bulk_update(
+        kept, ["final_contacts", "final_reached", "reach_final_at"], batch_size=500
+    )
+    return len(kept)
 
 
 def broadcasts_start_due() -> int:

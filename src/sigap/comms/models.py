@@ -160,6 +160,11 @@ class Broadcast(models.Model):
     targeted = models.PositiveIntegerField(
         _("deliveries"), default=0, help_text=_("Contacts and channels it was addressed to.")
     )
+    # Once no delivery report can come any more, the reach is counted once and kept
+    # here, so a year's figure does not join every delivery to its message again.
+    final_contacts = models.PositiveIntegerField(_("contacts addressed"), null=True, blank=True)
+    final_reached = models.PositiveIntegerField(_("contacts reached"), null=True, blank=True)
+    reach_final_at = models.DateTimeField(_("reach counted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

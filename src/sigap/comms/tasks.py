@@ -11,6 +11,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from sigap.comms.broadcasts import (
     BATCH_EVERY,
     broadcast_batch_send,
+    broadcasts_reach_keep,
     broadcasts_start_due,
     outage_link,
 )
@@ -40,9 +41,14 @@ def broadcast_batch(broadcast_id: int) -> None:
 
 @db_periodic_task(crontab(minute="*"), expires=60)
 def broadcasts_minute() -> None:
-    """Start the scheduled broadcasts that are due, and link new unit tickets to the
-    outages recent broadcasts were about."""
+    """Start the scheduled broadcasts that are due, link new unit tickets to the
+    outages recent broadcasts were about, and keep the reach of those no report can
+    change any more."""
     with job_run("broadcasts") as run:
-        run.counts = {"started": broadcasts_start_due(), "linked": outage_link()}
+        run.counts = {
+            "started": broadcasts_start_due(),
+            "linked": outage_link(),
+            "reach_final": broadcasts_reach_keep(),
+        }
     if run.acted:
         log.info("broadcasts: %s", run.counts)

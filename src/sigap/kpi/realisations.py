@@ -126,7 +126,7 @@ def _duration(later: str, earlier: str) -> CombinedExpression:
 
 class _Percentile(Aggregate):
     """PostgreSQL's continuous percentile of a duration, in seconds. Several of them
-    over the same duration share one sort, inside the query that sums it."""
+    over the same duration in one query share one sort."""
 
     function = "percentile_cont"
     template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY date_part('epoch', %(expressions)s))"
@@ -136,23 +136,28 @@ class _Percentile(Aggregate):
 SHARES = (0.5, 0.9)
 
 
-def _percentile_aggregates(duration: CombinedExpression, among: Q) -> dict[str, Aggregate]:
-    """On PostgreSQL, aggregates to add to the figure's own query; elsewhere none (the
-    percentiles are read afterwards by `_spread`)."""
-    if connection.vendor != "postgresql":
-        return {}
-    return {
-        f"p{round(share * 100)}": _Percentile(duration, share=share, filter=among)
-        for share in SHARES
-    }
+def _percentiles(
+    tickets: QuerySet[Ticket], duration: CombinedExpression | F, count: int
+) -> dict[float, timedelta | None]:
+    """The SHARES percentiles of `duration` over the `count` tickets, interpolated
+    between the two neighbouring values as percentile_cont does. PostgreSQL computes
+    them in one query of their own (kept apart from the figure's sums, which it can
+    then run in parallel, which it cannot with an ordered-set aggregate); elsewhere each
+    is read with ORDER BY ... OFFSET. None where the row is gone meanwhile."""
+    if connection.vendor == "postgresql":
+        found = tickets.aggregate(
+            **{f"p{i}": _Percentile(duration, share=share) for i, share in enumerate(SHARES)}
+        )
+        return {
+            share: None if found[f"p{i}"] is None else timedelta(seconds=found[f"p{i}"])
+            for i, share in enumerate(SHARES)
+        }
+    return {share: _percentile(tickets, duration, count, share) for share in SHARES}
 
 
 def _percentile(
-    tickets: QuerySet[Ticket], duration: CombinedExpression, count: int, share: float
+    tickets: QuerySet[Ticket], duration: CombinedExpression | F, count: int, share: float
 ) -> timedelta | None:
-    """The `share` percentile (0..1) of `duration` over `count` tickets, interpolated
-    between the two neighbouring values as percentile_cont does; one query. None if
-    the tickets changed since they were counted and the row is gone."""
     position = share * (count - 1)
     below = math.floor(position)
     values = list(
@@ -166,25 +171,18 @@ def _percentile(
 
 
 def _spread(
-    totals: dict[str, Any],
     tickets: QuerySet[Ticket],
-    duration: CombinedExpression,
+    duration: CombinedExpression | F,
+    count: int,
     unit: Callable[[timedelta], Decimal],
     suffix: str,
 ) -> dict[str, float]:
-    """The median and 90th percentile: from `totals` where the query computed them
-    (PostgreSQL), else read from the ordered durations of the `totals["count"]` tickets."""
-    spread = {}
-    for share in SHARES:
-        key = f"p{round(share * 100)}"
-        if key in totals:
-            seconds = totals[key]
-            found = None if seconds is None else timedelta(seconds=seconds)
-        else:
-            found = _percentile(tickets, duration, totals["count"], share)
-        if found is not None:
-            spread[f"{key}_{suffix}"] = float(_rounded(unit(found)))
-    return spread
+    """The median and 90th percentile of `duration` over the `count` tickets."""
+    return {
+        f"p{round(share * 100)}_{suffix}": float(_rounded(unit(found)))
+        for share, found in _percentiles(tickets, duration, count).items()
+        if found is not None
+    }
 
 
 @dataclass(frozen=True)
@@ -210,8 +208,8 @@ class _Durations:
         return among if self.basis == TimeBasis.CALENDAR else among & self.stamped()
 
     def aggregates(self, among: Q) -> dict[str, Aggregate]:
-        """count and total of the scored clock, then of each clock, and on PostgreSQL
-        the percentiles of the scored one, over the tickets `among`."""
+        """count and total of the scored clock, then of each clock, over the tickets
+        `among`."""
         scored = self.scored_among(among)
         working = among & self.stamped()
         return {
@@ -221,7 +219,6 @@ class _Durations:
             "calendar_total": Sum(self.calendar, filter=among),
             "working_count": Count("id", filter=working),
             "working_total": Sum(self.working, filter=working),
-            **_percentile_aggregates(self.scored, scored),
         }
 
     def averages(self, totals: dict[str, Any], unit: Callable[[timedelta], Decimal]) -> dict:
@@ -272,7 +269,7 @@ def _resolution_time(period: Period) -> Realisation:
     detail: dict[str, Any] = {"count": count, "time_basis": period.time_basis.value}
     detail.update(times.averages(totals, _hours))
     scored = times.scored_tickets(tickets)
-    detail.update(_spread(totals, scored, times.scored, _hours, "hours"))
+    detail.update(_spread(scored, times.scored, count, _hours, "hours"))
     basis = _(
         "Incidents resolved in the period: %(count)s; the average hours from report to "
         "resolution, in %(clock)s."
@@ -391,7 +388,7 @@ def _first_response(period: Period) -> Realisation:
         "by_channel": by_channel,
     }
     detail.update(times.averages(totals, _minutes))
-    detail.update(_spread(totals, answered, times.scored, _minutes, "minutes"))
+    detail.update(_spread(answered, times.scored, count, _minutes, "minutes"))
     value = _rounded(_minutes(totals["total"]) / count)
     return Realisation(value, basis, answered.order_by(times.scored.desc(), "-id"), detail)
 
@@ -527,25 +524,45 @@ def _notices_reached(period: Period) -> Realisation:
         started_at__lt=period.until,
         status__in=(BroadcastStatus.SENDING, BroadcastStatus.SENT, BroadcastStatus.CANCELLED),
     ).order_by("started_at", "id")
-    reach = broadcasts_reach(broadcasts)
-    if not reach:
-        return Realisation(None, _("No notices are recorded for the period."), None, {})
-    shown = broadcasts.filter(pk__in=list(reach)).values(
-        "pk", "subject_en", "subject_id", "kind", "started_at"
+    rows = list(
+        broadcasts.values(
+            "pk",
+            "subject_en",
+            "subject_id",
+            "kind",
+            "started_at",
+            "final_contacts",
+            "final_reached",
+            "reach_final_at",
+        )
     )
+    # A broadcast past its last possible delivery report has its reach kept on it;
+    # only the recent ones are counted from their deliveries.
+    live = {}
+    if any(row["reach_final_at"] is None for row in rows):
+        live = broadcasts_reach(broadcasts.filter(reach_final_at__isnull=True))
     subject = "subject_id" if translation.get_language() == "id" else "subject_en"
-    per_broadcast = [
-        {
-            "id": row["pk"],
-            "subject": row[subject],
-            "kind": row["kind"],
-            "started_at": row["started_at"].isoformat(),
-            "contacts": reach[row["pk"]].contacts,
-            "reached": reach[row["pk"]].reached,
-            "percent": float(reach[row["pk"]].share or 0),
-        }
-        for row in shown
-    ]
+    per_broadcast = []
+    for row in rows:
+        if row["reach_final_at"] is not None:
+            addressed, reached = row["final_contacts"], row["final_reached"]
+        elif row["pk"] in live:
+            addressed, reached = live[row["pk"]].contacts, live[row["pk"]].reached
+        else:
+            continue  # addressed to nobody
+        per_broadcast.append(
+            {
+                "id": row["pk"],
+                "subject": row[subject],
+                "kind": row["kind"],
+                "started_at": row["started_at"].isoformat(),
+                "contacts": addressed,
+                "reached": reached,
+                "percent": float(_percent(reached, addressed)) if addressed else 0.0,
+            }
+        )
+    if not per_broadcast:
+        return Realisation(None, _("No notices are recorded for the period."), None, {})
     contacts = sum(item["contacts"] for item in per_broadcast)
     reached = sum(item["reached"] for item in per_broadcast)
     basis = _(

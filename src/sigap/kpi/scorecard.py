@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sigap.core.errors import ValidationFailed
 from sigap.kpi.choices import Source
+from sigap.kpi.db import report_queries
 from sigap.kpi.models import Kpi, KpiEntry
 from sigap.kpi.realisations import Realisation, realisation
 from sigap.kpi.scoring import kpi_score
@@ -135,17 +136,19 @@ def _entered(kpi: Kpi, start: date, end: date) -> Realisation:
 def scorecard(*, start: date, end: date) -> Scorecard:
     """Every active KPI for the days `start`..`end` (inclusive, in Sigap's zone)."""
     period_check(start, end)
-    lines = []
-    for kpi in Kpi.objects.filter(is_active=True):
-        if kpi.source == Source.MANUAL:
-            found = _entered(kpi, start, end)
-        else:
-            found = realisation(kpi.source, start=start, end=end, time_basis=kpi.time_basis)
-        score = kpi_score(kpi, found.value)
-        weighted = (kpi.weight * score).quantize(Decimal("0.01")) if score is not None else 0
-        lines.append(
-            Line(
-                kpi, found.value, found.basis, score, Decimal(weighted), found.tickets, found.detail
-            )
+    with report_queries():
+        return Scorecard(
+            start, end, [_line(kpi, start, end) for kpi in Kpi.objects.filter(is_active=True)]
         )
-    return Scorecard(start, end, lines)
+
+
+def _line(kpi: Kpi, start: date, end: date) -> Line:
+    if kpi.source == Source.MANUAL:
+        found = _entered(kpi, start, end)
+    else:
+        found = realisation(kpi.source, start=start, end=end, time_basis=kpi.time_basis)
+    score = kpi_score(kpi, found.value)
+    weighted = (kpi.weight * score).quantize(Decimal("0.01")) if score is not None else 0
+    return Line(
+        kpi, found.value, found.basis, score, Decimal(weighted), found.tickets, found.detail
+    )
