@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -109,7 +110,10 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
         request.LANGUAGE_CODE = language
         if survey is None:
             response = render(
-                request, "comms/survey_refused.html", {"reason": refusal.message}, status=404
+                request,
+                "sigap/link_refused.html",
+                {"reason": refusal.message, "page_name": _("Survey")},
+                status=404,
             )
         else:
             response = _answer(request, survey)

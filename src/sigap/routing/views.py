@@ -99,7 +99,12 @@ def _answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
         escalation = vendor_escalation(token)
     except VendorLinkRefused as exc:
-        return render(request, "routing/vendor_refused.html", {"reason": exc.message}, status=403)
+        return render(
+            request,
+            "sigap/link_refused.html",
+            {"reason": exc.message, "page_name": _("Escalation to vendor")},
+            status=403,
+        )
     if request.method != "POST":
         return _page(request, escalation)
     form = VendorReplyForm(request.POST)
