@@ -199,6 +199,8 @@ SIGAP_WHATSAPP_TEMPLATE_NOTICE_ID = env_str("SIGAP_WHATSAPP_TEMPLATE_NOTICE_ID",
 SIGAP_WHATSAPP_TEMPLATE_NOTICE_EN = env_str("SIGAP_WHATSAPP_TEMPLATE_NOTICE_EN", "sigap_notice_en")
 # Memory a report's sorts and hashes may use in PostgreSQL, per operation (kpi.db).
 SIGAP_REPORT_WORK_MEM = env_str("SIGAP_REPORT_WORK_MEM", "64MB")
+# The provider's name on the title of the monthly report (kpi.report_pdf).
+SIGAP_PROVIDER_NAME = env_str("SIGAP_PROVIDER_NAME", "")
 # Broadcasts: how many messages are queued a minute, all channels together.
 SIGAP_BROADCAST_PER_MINUTE = env_int("SIGAP_BROADCAST_PER_MINUTE", 600, minimum=1)
 

@@ -17,9 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sigap.accounts.choices import Role
 from sigap.accounts.models import User
 
 View = Callable[..., HttpResponse]
+
+# Who manages the service: they send broadcasts and read the dashboard.
+MANAGEMENT = frozenset({Role.MANAGER, Role.HEAD_OF_INFRASTRUCTURE})
+
+
+def is_management(user: User) -> bool:
+    return user.is_superuser or bool(user.roles & MANAGEMENT)
 
 
 def desk_refusal(user: User) -> str | None:

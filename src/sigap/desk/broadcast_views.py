@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sigap.accounts.choices import Role
-from sigap.accounts.models import User
 from sigap.comms.broadcasts import (
     broadcast_cancel,
     broadcast_create,
@@ -29,15 +27,10 @@ from sigap.core.errors import DomainError
 from sigap.core.forms import form_show_refusal
 from sigap.customers.choices import Tier
 from sigap.customers.models import DeviceModel, Organisation
-from sigap.desk.access import desk_view
+from sigap.desk.access import desk_view, is_management
 from sigap.tickets.models import Ticket
 
 LISTED = 50
-BROADCASTERS = frozenset({Role.MANAGER, Role.HEAD_OF_INFRASTRUCTURE})
-
-
-def may_broadcast(user: User) -> bool:
-    return user.is_superuser or bool(user.roles & BROADCASTERS)
 
 
 def _refused(request: HttpRequest) -> HttpResponse:
@@ -130,7 +123,7 @@ class BroadcastForm(forms.Form):
 @require_GET
 @desk_view
 def broadcast_list(request: HttpRequest) -> HttpResponse:
-    if not may_broadcast(request.user):
+    if not is_management(request.user):
         return _refused(request)
     broadcasts = Broadcast.objects.select_related("created_by")[:LISTED]
     reach = broadcasts_reach(Broadcast.objects.filter(pk__in=[b.pk for b in broadcasts]))
@@ -143,7 +136,7 @@ def broadcast_list(request: HttpRequest) -> HttpResponse:
 def broadcast_new(request: HttpRequest) -> HttpResponse:
     """The form. "Count the recipients" shows how many it would reach now, saving
     nothing; "Save as draft" saves it for its page, where it is sent."""
-    if not may_broadcast(request.user):
+    if not is_management(request.user):
         return _refused(request)
     if request.method != "POST":
         return render(request, "desk/broadcast_new.html", {"form": BroadcastForm()})
@@ -181,7 +174,7 @@ def _broadcast(request: HttpRequest, broadcast_id: int) -> Broadcast:
 @require_GET
 @desk_view
 def broadcast_page(request: HttpRequest, broadcast_id: int) -> HttpResponse:
-    if not may_broadcast(request.user):
+    if not is_management(request.user):
         return _refused(request)
     broadcast = _broadcast(request, broadcast_id)
     waiting = broadcast.status in (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED)
@@ -203,7 +196,7 @@ def broadcast_page(request: HttpRequest, broadcast_id: int) -> HttpResponse:
 @desk_view
 def broadcast_go(request: HttpRequest, broadcast_id: int) -> HttpResponse:
     """Send: at its time when that is still to come (a draft is scheduled), else now."""
-    if not may_broadcast(request.user):
+    if not is_management(request.user):
         return _refused(request)
     broadcast = _broadcast(request, broadcast_id)
     later = broadcast.scheduled_for is not None and broadcast.scheduled_for > clock.now()
@@ -225,7 +218,7 @@ def broadcast_go(request: HttpRequest, broadcast_id: int) -> HttpResponse:
 @require_POST
 @desk_view
 def broadcast_stop(request: HttpRequest, broadcast_id: int) -> HttpResponse:
-    if not may_broadcast(request.user):
+    if not is_management(request.user):
         return _refused(request)
     try:
         broadcast_cancel(broadcast=_broadcast(request, broadcast_id), by=request.user)
