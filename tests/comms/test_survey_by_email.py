@@ -14,7 +14,7 @@ from sigap.comms.tasks import survey_send_task
 from sigap.tickets.models import Cause, Entry
 from sigap.tickets.services import ticket_reopen, ticket_resolve
 from tests.comms.helpers import resolve_and_close, survey_path
-from tests.factories import ContactFactory, TicketFactory
+from tests.factories import ContactFactory, TicketFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +190,18 @@ def test_a_customer_without_an_address_gets_no_survey(django_capture_on_commit_c
     ticket = TicketFactory(channel="phone", contact=contact)
     resolve_and_close(ticket, django_capture_on_commit_callbacks)
     assert not Survey.objects.exists()
+
+
+def test_the_desk_shows_the_survey_and_its_answer_on_the_timeline(
+    smtp, django_capture_on_commit_callbacks
+):
+    ticket = closed_ticket(django_capture_on_commit_callbacks)
+    path = survey_path(smtp.received[0].message.get_content())
+    Client().post(path, {"score": "4", "comment": "Fast."})
+    agent = Client()
+    agent.force_login(UserFactory(role="agent", language="en"))
+    page = agent.get(f"/desk/tickets/{ticket.number}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "The satisfaction survey was sent by E-mail to budi@armada.test." in html
+    assert "Fast." in html

@@ -265,6 +265,8 @@ def _change(name: str, value: Any) -> ChangeView:
         field: models.Field | None = Ticket._meta.get_field(name)  # type: ignore[assignment]
     except FieldDoesNotExist:
         field = None
+    if field is not None and not field.concrete:
+        field = None  # a reverse relation with the same name (the ticket's survey)
     if name == "proposed":
         label = _("proposed from")
     else:
