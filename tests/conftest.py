@@ -23,7 +23,8 @@ def require_installed(what: str) -> None:
     message = f"this test needs {what}"
     if os.environ.get("CI"):
         pytest.fail(message + "; CI installs it in .ci/run", pytrace=False)
-    pytest.skip(message)
+    else:
+        pytest.skip(message)
 
 
 @pytest.fixture

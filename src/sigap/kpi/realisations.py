@@ -4,29 +4,21 @@ Sigap's own records.
 Every figure is a few aggregate queries over the period's rows, never a loop over
 tickets: a year of a busy desk is a million tickets. A period is calendar days in
 Sigap's zone (settings.TIME_ZONE), both ends included, so a ticket logged at 23:59 on
-the last day in Jakarta counts although it is already the next day in UTC.
-
-Durations are calendar time, as the study counted them; the resolution time also
-gives the working hours on the SLA calendar beside it (stamped on each ticket at its
-resolution, so averaging them is one aggregate too). Percentiles are the continuous
-kind (PostgreSQL's percentile_cont): the two neighbouring values are read with
-ORDER BY ... OFFSET, which both databases run.
+the last day in Jakarta counts although it is already the next day in UTC. Times are
+measured as `durations` says: on the clock the KPI counts, the other beside it.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
-from django.db.models.expressions import CombinedExpression
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Trim
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -34,10 +26,10 @@ from django.utils.translation import gettext as _
 from sigap.customers.choices import TerminationReason
 from sigap.customers.models import Subscription
 from sigap.kpi.choices import Source, TimeBasis
+from sigap.kpi.durations import Durations, duration, hours, minutes, rounded, spread
 from sigap.tickets.choices import Channel, Kind, Status
 from sigap.tickets.models import Attachment, Category, Ticket
 
-PLACES = Decimal("0.01")
 SUPPORT_COMPLAINTS = ("other.support_service",)
 DATA_CHANGES = ("account.data_change",)
 REPORTED_REQUESTS = ("account.data_change", "gps_unit.removal")  # removal: a contract ends
@@ -95,20 +87,8 @@ class Period:
         return Ticket.objects.filter(resolved_at__gte=self.since, resolved_at__lt=self.until)
 
 
-def _rounded(value: Decimal) -> Decimal:
-    return value.quantize(PLACES, rounding=ROUND_HALF_UP)
-
-
 def _percent(part: int, whole: int) -> Decimal:
-    return _rounded(Decimal(part) * 100 / Decimal(whole))
-
-
-def _hours(d: timedelta) -> Decimal:
-    return Decimal(d // timedelta(microseconds=1)) / Decimal(3_600_000_000)
-
-
-def _minutes(d: timedelta) -> Decimal:
-    return Decimal(d // timedelta(microseconds=1)) / Decimal(60_000_000)
+    return rounded(Decimal(part) * 100 / Decimal(whole))
 
 
 def _in_categories(codes: tuple[str, ...]) -> Q:
@@ -118,126 +98,6 @@ def _in_categories(codes: tuple[str, ...]) -> Q:
     for code in codes:
         tree |= Q(code=code) | Q(code__startswith=f"{code}.")
     return Q(category_id__in=list(Category.objects.filter(tree).values_list("pk", flat=True)))
-
-
-def _duration(later: str, earlier: str) -> CombinedExpression:
-    return F(later) - F(earlier)
-
-
-class _Percentile(Aggregate):
-    """PostgreSQL's continuous percentile of a duration, in seconds. Several of them
-    over the same duration in one query share one sort."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY date_part('epoch', %(expressions)s))"
-    output_field = FloatField()
-
-
-SHARES = (0.5, 0.9)
-
-
-def _percentiles(
-    tickets: QuerySet[Ticket], duration: CombinedExpression | F, count: int
-) -> dict[float, timedelta | None]:
-    """The SHARES percentiles of `duration` over the `count` tickets, interpolated
-    between the two neighbouring values as percentile_cont does. PostgreSQL computes
-    them in one query of their own (kept apart from the figure's sums, which it can
-    then run in parallel, which it cannot with an ordered-set aggregate); elsewhere each
-    is read with ORDER BY ... OFFSET. None where the row is gone meanwhile."""
-    if connection.vendor == "postgresql":
-        found = tickets.aggregate(
-            **{f"p{i}": _Percentile(duration, share=share) for i, share in enumerate(SHARES)}
-        )
-        return {
-            share: None if found[f"p{i}"] is None else timedelta(seconds=found[f"p{i}"])
-            for i, share in enumerate(SHARES)
-        }
-    return {share: _percentile(tickets, duration, count, share) for share in SHARES}
-
-
-def _percentile(
-    tickets: QuerySet[Ticket], duration: CombinedExpression | F, count: int, share: float
-) -> timedelta | None:
-    position = share * (count - 1)
-    below = math.floor(position)
-    values = list(
-        tickets.annotate(kpi_duration=duration)
-        .order_by("kpi_duration")
-        .values_list("kpi_duration", flat=True)[below : below + 2]
-    )
-    if len(values) < 2:
-        return values[0] if values else None
-    return values[0] + (values[1] - values[0]) * (position - below)
-
-
-def _spread(
-    tickets: QuerySet[Ticket],
-    duration: CombinedExpression | F,
-    count: int,
-    unit: Callable[[timedelta], Decimal],
-    suffix: str,
-) -> dict[str, float]:
-    """The median and 90th percentile of `duration` over the `count` tickets."""
-    return {
-        f"p{round(share * 100)}_{suffix}": float(_rounded(unit(found)))
-        for share, found in _percentiles(tickets, duration, count).items()
-        if found is not None
-    }
-
-
-@dataclass(frozen=True)
-class _Durations:
-    """A duration measured on both clocks: the calendar one computed from two moments,
-    the working one stamped on the ticket (`working`, a field name) when it happened.
-    `basis` is the one scored; tickets without a stamp (imported history) count on
-    the calendar only."""
-
-    calendar: CombinedExpression
-    working: str
-    basis: TimeBasis
-
-    @property
-    def scored(self) -> CombinedExpression | F:
-        return self.calendar if self.basis == TimeBasis.CALENDAR else F(self.working)
-
-    def stamped(self) -> Q:
-        return Q(**{f"{self.working}__isnull": False})
-
-    def scored_among(self, among: Q) -> Q:
-        """The tickets `among` that the scored clock measures."""
-        return among if self.basis == TimeBasis.CALENDAR else among & self.stamped()
-
-    def aggregates(self, among: Q) -> dict[str, Aggregate]:
-        """count and total of the scored clock, then of each clock, over the tickets
-        `among`."""
-        scored = self.scored_among(among)
-        working = among & self.stamped()
-        return {
-            "count": Count("id", filter=scored),
-            "total": Sum(self.scored, filter=scored),
-            "calendar_count": Count("id", filter=among),
-            "calendar_total": Sum(self.calendar, filter=among),
-            "working_count": Count("id", filter=working),
-            "working_total": Sum(self.working, filter=working),
-        }
-
-    def averages(self, totals: dict[str, Any], unit: Callable[[timedelta], Decimal]) -> dict:
-        """Both clocks' averages, for the detail."""
-        return {
-            f"{clock}_average": float(
-                _rounded(unit(totals[f"{clock}_total"]) / totals[f"{clock}_count"])
-            )
-            for clock in TimeBasis.values
-            if totals[f"{clock}_count"]
-        }
-
-    def scored_tickets(self, tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-        return tickets.filter(self.scored_among(Q()))
-
-    def described(self) -> str:
-        if self.basis == TimeBasis.WORKING:
-            return _("working time on the SLA calendar")
-        return _("calendar time")
 
 
 def _support_complaints(period: Period) -> Realisation:
@@ -251,25 +111,25 @@ def _support_complaints(period: Period) -> Realisation:
         "Complaints about the support service reported in the period: %(count)s, "
         "over %(days)s days."
     ) % {"count": count, "days": period.days}
-    value = _rounded(Decimal(count) / Decimal(period.days))
+    value = rounded(Decimal(count) / Decimal(period.days))
     return Realisation(value, basis, tickets, {"count": count, "days": period.days})
 
 
 def _resolution_time(period: Period) -> Realisation:
     """Hours from report to resolution of the incidents resolved in the period."""
     tickets = period.resolved().filter(kind=Kind.INCIDENT)
-    times = _Durations(
-        _duration("resolved_at", "reported_at"), "resolution_working_time", period.time_basis
+    times = Durations(
+        duration("resolved_at", "reported_at"), "resolution_working_time", period.time_basis
     )
     totals = tickets.aggregate(**times.aggregates(Q()))
     count = totals["count"]
     if not count:
         return Realisation(None, _("No incidents were resolved in the period."), tickets, {})
-    value = _rounded(_hours(totals["total"]) / count)
+    value = rounded(hours(totals["total"]) / count)
     detail: dict[str, Any] = {"count": count, "time_basis": period.time_basis.value}
-    detail.update(times.averages(totals, _hours))
+    detail.update(times.averages(totals, hours))
     scored = times.scored_tickets(tickets)
-    detail.update(_spread(scored, times.scored, count, _hours, "hours"))
+    detail.update(spread(scored, times.scored, count, hours, "hours"))
     basis = _(
         "Incidents resolved in the period: %(count)s; the average hours from report to "
         "resolution, in %(clock)s."
@@ -346,8 +206,8 @@ def _first_response(period: Period) -> Realisation:
     is not a response, so it cannot shorten this figure. A ticket cancelled unanswered
     (a duplicate, spam) is not waiting for anyone: it is not counted as unanswered."""
     reported = period.reported()
-    times = _Durations(
-        _duration("first_response_at", "reported_at"),
+    times = Durations(
+        duration("first_response_at", "reported_at"),
         "first_response_working_time",
         period.time_basis,
     )
@@ -373,7 +233,7 @@ def _first_response(period: Period) -> Realisation:
             basis = _("No tickets were reported in the period.")
         return Realisation(None, basis, answered, {"count": 0, "unanswered": unanswered})
     by_channel = {
-        channel: float(_rounded(_minutes(totals[f"total_{channel}"]) / totals[f"n_{channel}"]))
+        channel: float(rounded(minutes(totals[f"total_{channel}"]) / totals[f"n_{channel}"]))
         for channel in sorted(Channel.values)
         if totals[f"n_{channel}"]
     }
@@ -387,9 +247,9 @@ def _first_response(period: Period) -> Realisation:
         "time_basis": period.time_basis.value,
         "by_channel": by_channel,
     }
-    detail.update(times.averages(totals, _minutes))
-    detail.update(_spread(answered, times.scored, count, _minutes, "minutes"))
-    value = _rounded(_minutes(totals["total"]) / count)
+    detail.update(times.averages(totals, minutes))
+    detail.update(spread(answered, times.scored, count, minutes, "minutes"))
+    value = rounded(minutes(totals["total"]) / count)
     return Realisation(value, basis, answered.order_by(times.scored.desc(), "-id"), detail)
 
 
@@ -488,7 +348,7 @@ def _nps(period: Period) -> Realisation:
     count = totals["count"]
     if not count:
         return Realisation(None, _("No surveys are recorded for the period."), None, {})
-    value = _rounded(Decimal(totals["total"]) / count)
+    value = rounded(Decimal(totals["total"]) / count)
     nps = _percent(totals["promoters"] - totals["detractors"], count)
     detail = {
         "count": count,
