@@ -21,3 +21,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 HUEY = {**HUEY, "immediate": True}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+SIGAP_TELEMETRY_GROUP_COMMIT = False  # tests write in the request, inside their transaction
+SIGAP_TELEMETRY_TOKEN = "telemetry-test-token"

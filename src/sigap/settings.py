@@ -19,6 +19,7 @@ from sigap.core.env import (
     env_list,
     env_secret,
     env_str,
+    secret_from_data_dir,
     secret_key_from_data_dir,
 )
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "sigap.tickets",
     "sigap.channels",
     "sigap.comms",
+    "sigap.telematics",
     "sigap.portal",
     "sigap.desk",
     "sigap.kpi",
@@ -203,6 +205,24 @@ SIGAP_REPORT_WORK_MEM = env_str("SIGAP_REPORT_WORK_MEM", "64MB")
 SIGAP_PROVIDER_NAME = env_str("SIGAP_PROVIDER_NAME", "")
 # Broadcasts: how many messages are queued a minute, all channels together.
 SIGAP_BROADCAST_PER_MINUTE = env_int("SIGAP_BROADCAST_PER_MINUTE", 600, minimum=1)
+
+# Unit monitoring (telematics): the hooks' shared secret, the MQTT feed, and what
+# counts as silent when no silence rule says otherwise.
+# Unset, the installation makes its own (in SIGAP_DATA_DIR/telemetry_token), which
+# `sigap simulate-fleet` reads; set it to configure Traccar's forwarding header.
+SIGAP_TELEMETRY_TOKEN = Secret(
+    env_secret("SIGAP_TELEMETRY_TOKEN") or secret_from_data_dir(DATA_DIR, "telemetry_token")
+)
+SIGAP_TELEMETRY_MQTT_URL = env_str("SIGAP_TELEMETRY_MQTT_URL", "mqtt://127.0.0.1:1883")
+SIGAP_TELEMETRY_MQTT_TOPIC = env_str("SIGAP_TELEMETRY_MQTT_TOPIC", "sigap/units/+/heartbeat")
+SIGAP_TELEMETRY_SILENT_MOVING = env_int("SIGAP_TELEMETRY_SILENT_MOVING", 15, minimum=1)
+SIGAP_TELEMETRY_SILENT_PARKED = env_int("SIGAP_TELEMETRY_SILENT_PARKED", 360, minimum=1)
+SIGAP_TELEMETRY_SILENT_UNKNOWN = env_int("SIGAP_TELEMETRY_SILENT_UNKNOWN", 60, minimum=1)
+SIGAP_TELEMETRY_MASS_UNITS = env_int("SIGAP_TELEMETRY_MASS_UNITS", 10, minimum=2)
+SIGAP_TELEMETRY_MASS_MINUTES = env_int("SIGAP_TELEMETRY_MASS_MINUTES", 10, minimum=1)
+SIGAP_TELEMETRY_GROUP_COMMIT = env_bool("SIGAP_TELEMETRY_GROUP_COMMIT", True)
+SIGAP_TELEMETRY_BATCH = env_int("SIGAP_TELEMETRY_BATCH", 500, minimum=1)
+SIGAP_TELEMETRY_BATCH_MS = env_int("SIGAP_TELEMETRY_BATCH_MS", 20, minimum=0)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SIGAP_SECURE_COOKIES", False)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("hooks/email", include("sigap.channels.email.urls")),
     path("hooks/whatsapp", include("sigap.channels.whatsapp.urls")),
+    path("hooks/", include("sigap.telematics.urls")),
     path("portal/", include("sigap.portal.urls")),
     path("desk/", include("sigap.desk.urls")),
     path("vendor/", include("sigap.routing.urls")),

@@ -30,7 +30,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 # action forms: the user's groups, support groups (assign, escalate), people,
 # categories (categorise, convert), causes (resolve, categorise), canned replies;
 # and the customer's last message, which says where a reply goes.
-MAX_QUERIES = 25
+MAX_QUERIES = 28
 
 
 def wib(*args) -> datetime:

@@ -71,9 +71,15 @@ def env_secret(name: str) -> str | None:
 
 def secret_key_from_data_dir(data_dir: Path) -> str:
     """Read the installation's secret key, creating it (mode 0600) on first use."""
+    return secret_from_data_dir(data_dir, "secret_key")
+
+
+def secret_from_data_dir(data_dir: Path, name: str) -> str:
+    """Read a secret the installation made for itself, creating it (mode 0600) on first
+    use: every process of one installation shares it, and no default is guessable."""
     import secrets
 
-    path = data_dir / "secret_key"
+    path = data_dir / name
     try:
         return path.read_text().strip()
     except FileNotFoundError:

@@ -8,22 +8,26 @@ entries and every entry's attachments with one more query.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
 from sigap.core import clock
+from sigap.core.durations import duration_text
 from sigap.customers.models import Contact, Organisation, Subscription, Unit, Vehicle
+from sigap.desk.unit_panel import UnitPanel, unit_panel_get
 from sigap.routing.models import Escalation
 from sigap.sla.choices import Clock
 from sigap.sla.models import SlaBreach
+from sigap.telematics.models import UnitState
+from sigap.telematics.selectors import conditions_for
 from sigap.tickets import selectors
 from sigap.tickets.choices import OPEN_STATUSES, Action, Status, Via
 from sigap.tickets.models import Attachment, Entry, Ticket
@@ -94,6 +98,7 @@ class EntryView:
 class UnitView:
     unit: Unit
     subscription: str
+    state: UnitState | None = None  # in the fleet list; None: never heard from
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,8 @@ class TicketPage:
     customer: CustomerPanel | None
     escalations: list[Escalation] | None
     unit: Unit | None
+    # Support staff only, like the customer: where a customer's vehicle is is theirs.
+    monitoring: UnitPanel | None
 
 
 def ticket_page_get(*, user: User, number: str) -> TicketPage:
@@ -141,14 +148,22 @@ def ticket_page_get(*, user: User, number: str) -> TicketPage:
         customer=customer,
         escalations=_escalations(ticket) if staff else None,
         unit=unit,
+        monitoring=unit_panel_get(unit) if staff and unit is not None else None,
     )
 
 
 def _unit(ticket: Ticket, *, subscriptions: bool) -> Unit | None:
-    # ticket_get brings the unit without its device model, which the page shows.
-    if ticket.unit_id is None:
+    """The ticket's unit or, for a ticket about a vehicle, the unit in it now."""
+    # ticket_get brings the unit without its device model, which the page shows, and
+    # without its monitoring state, which the unit's card reads.
+    if ticket.unit_id is not None:
+        units = Unit.objects.filter(pk=ticket.unit_id)
+    elif ticket.vehicle_id is not None:
+        units = Unit.objects.filter(vehicle_id=ticket.vehicle_id, removed_on__isnull=True)
+        units = units.order_by(F("installed_on").desc(nulls_last=True), "-id")
+    else:
         return None
-    units = Unit.objects.select_related("device_model").filter(pk=ticket.unit_id)
+    units = units.select_related("device_model", "state")
     if subscriptions:
         units = units.prefetch_related(
             Prefetch("subscriptions", queryset=_subscriptions(ticket.organisation_id))
@@ -210,21 +225,6 @@ def _breaches(ticket: Ticket) -> list[BreachView]:
         )
         for b in SlaBreach.objects.filter(ticket=ticket).order_by("due_at", "id")
     ]
-
-
-def duration_text(amount: timedelta) -> str:
-    minutes = int(amount.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return _("%(days)d d %(hours)d h %(minutes)d min") % {
-            "days": days,
-            "hours": hours,
-            "minutes": minutes,
-        }
-    if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
 
 
 # Timeline -----------------------------------------------------------------------
@@ -329,9 +329,14 @@ def _fleet(organisation: Organisation) -> tuple[list[VehicleView], int]:
     # One more than shown tells whether to count the rest.
     shown = list(vehicles.prefetch_related(Prefetch("units", queryset=units))[: FLEET_LIMIT + 1])
     more = vehicles.count() - FLEET_LIMIT if len(shown) > FLEET_LIMIT else 0
+    shown = shown[:FLEET_LIMIT]
+    states = conditions_for(u.pk for v in shown for u in v.units.all())
     return [
-        VehicleView(v, [UnitView(u, _subscription_text(u)) for u in v.units.all()])
-        for v in shown[:FLEET_LIMIT]
+        VehicleView(
+            v,
+            [UnitView(u, _subscription_text(u), states.get(u.pk)) for u in v.units.all()],
+        )
+        for v in shown
     ], more
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from sigap.core.errors import ValidationFailed
-from sigap.tickets.choices import Kind, Status
+from sigap.tickets.choices import Channel, Kind, Status
 from sigap.tickets.models import Category, Ticket
 
 # The study's Table 2 columns, in its order.
@@ -54,7 +54,8 @@ def month_range(first: date, last: date) -> list[date]:
 def complaints_by_category(*, first: date, last: date) -> dict:
     """Tickets reported per month and top-level category (the study's Table 2),
     both kinds counted as the study did, with the incident/request split.
-    Months are calendar months in Sigap's zone; cancelled tickets do not count."""
+    Months are calendar months in Sigap's zone; cancelled tickets do not count, nor
+    do incidents unit monitoring opened itself: they are not what customers reported."""
     months = month_range(first, last)
     zone = ZoneInfo(settings.TIME_ZONE)
     bounds = [datetime.combine(m, datetime.min.time(), tzinfo=zone) for m in months]
@@ -68,6 +69,7 @@ def complaints_by_category(*, first: date, last: date) -> dict:
     rows = (
         Ticket.objects.filter(reported_at__gte=bounds[0], reported_at__lt=bounds[-1])
         .exclude(status=Status.CANCELLED)
+        .exclude(channel=Channel.MONITORING)
         .values("category_id", "kind")
         .annotate(**per_month)
         .order_by()

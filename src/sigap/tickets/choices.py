@@ -107,6 +107,7 @@ class ResolutionCode(models.TextChoices):
     CUSTOMER_ACTION = "customer_action", _("Resolved by the customer's action")
     VENDOR_FIXED = "vendor_fixed", _("Fixed by the vendor")
     NO_FAULT_FOUND = "no_fault_found", _("No fault found")
+    UNIT_RECOVERED = "unit_recovered", _("The unit reported again by itself")
 
 
 class EntryKind(models.TextChoices):

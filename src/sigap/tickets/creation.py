@@ -21,6 +21,7 @@ from sigap.sla.proposal import propose
 from sigap.sla.services import levels_check, priority_for
 from sigap.tickets.choices import NUMBER_PREFIX, Channel, EntryKind, Kind, Status
 from sigap.tickets.models import Category, Cause, Entry, Ticket, TicketSequence
+from sigap.tickets.signals import ticket_logged
 from sigap.tickets.timeline import plain_value, record_entry
 
 FIRST_LINE_GROUP = "customer_support"
@@ -218,6 +219,7 @@ def ticket_log(
     if ticket.priority == 1 and ticket.kind == Kind.INCIDENT:
         management_raise([ticket], reason=EscalationReason.CRITICAL)
     _number(ticket)
+    ticket_logged.send(sender=Ticket, ticket=ticket)
     return ticket, entry
 
 

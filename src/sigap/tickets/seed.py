@@ -112,6 +112,24 @@ CAUSES = [
         ["gps_unit.not_updating"],
     ),
     (
+        "carrier_outage",
+        "Mobile operator outage (network)",
+        "Gangguan operator seluler (jaringan)",
+        ["gps_unit.not_updating"],
+    ),
+    (
+        "clock_error",
+        "Unit clock wrong (time offset)",
+        "Jam unit salah (selisih waktu)",
+        ["gps_unit.not_updating"],
+    ),
+    (
+        "connection_lost",
+        "Connection lost for a while, recovered by itself",
+        "Koneksi terputus sementara, pulih sendiri",
+        ["gps_unit.not_updating"],
+    ),
+    (
         "firmware_upgrade",
         "GPS firmware needs an upgrade (software)",
         "Firmware GPS perlu upgrade (software)",

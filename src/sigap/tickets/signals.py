@@ -4,3 +4,7 @@ from django.dispatch import Signal
 
 # A ticket's status changed: ticket_id, status (the new one).
 status_changed = Signal()
+
+# A ticket was logged: ticket. Sent inside the transaction that logs it, so that a
+# receiver's writes (linking it, say) commit or roll back with it.
+ticket_logged = Signal()
