@@ -10,8 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.core import signals
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError
 
 from sigap.telematics.batching import writer
 from sigap.telematics.models import UnitState
@@ -35,14 +34,7 @@ def _call(app, path: str, *, method: str = "POST", body: bytes = b"", token: str
     def start_response(status, headers):
         started["status"], started["headers"] = status, dict(headers)
 
-    # As Django's test client does: the test's transaction stays open across the call.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        payload = b"".join(app(environ, start_response))
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+    payload = b"".join(app(environ, start_response))
     return int(started["status"].split()[0]), started["headers"], json.loads(payload or b"null")
 
 

@@ -237,3 +237,18 @@ def test_incidents_monitoring_opened_are_not_counted_as_complaints(hooks):
     assert Ticket.objects.filter(channel=Channel.MONITORING).count() == 1
     table = complaints_by_category(first=date(2026, 3, 1), last=date(2026, 3, 1))
     assert table["total"] == 0
+
+
+def test_an_outage_left_without_its_incident_gets_it_at_the_next_scan(hooks):
+    import time_machine
+
+    from sigap.telematics.detection import silence_scan
+
+    unit = subscribed_unit()
+    heard(hooks, unit, T0, 5)
+    with time_machine.travel(T0 + timedelta(minutes=30), tick=False):
+        silence_scan()  # the worker stopped before the follow-up
+    assert Outage.objects.get(unit=unit).ticket is None
+
+    scan_at(T0 + timedelta(minutes=31))
+    assert Outage.objects.get(unit=unit).ticket.channel == Channel.MONITORING

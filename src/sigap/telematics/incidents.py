@@ -371,9 +371,11 @@ def on_status_changed(sender, *, ticket_id: int, status: str, **kwargs) -> None:
 
 
 def scan_follow_up(scan) -> None:
-    """After a scan's commit: the new outages' incidents, mass outages' parents, and the
-    recovered units' resolutions. Each step is idempotent, so a rerun is harmless."""
-    for outage in Outage.objects.filter(pk__in=scan.outage_ids):
+    """After a scan's commit: the incidents of outages still without one (this scan's,
+    and any a failed run left), mass outages' parents, and the recovered units'
+    resolutions. Each step is idempotent, so a rerun is harmless."""
+    waiting = Outage.objects.filter(ended_at__isnull=True, ticket__isnull=True).order_by("pk")
+    for outage in waiting:
         outage_incident_open(outage)
     for group in OutageGroup.objects.filter(pk__in=scan.group_ids):
         with transaction.atomic():

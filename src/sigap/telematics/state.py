@@ -251,26 +251,41 @@ class Row:
         self.condition = Condition.OK
 
 
+def _columns() -> str:
+    return ", ".join(map(connection.ops.quote_name, READ))
+
+
 def _read(ids: list[int]) -> dict[int, Row]:
-    rows = UnitState.objects.filter(unit_id__in=ids).order_by("unit_id")
-    if connection.features.has_select_for_update:
-        rows = rows.select_for_update()
-    return {values[0]: Row(values[0], values) for values in rows.values_list(*READ)}
+    """The batch's rows, locked until the commit (another process writing the same
+    units waits, then reads what this one wrote)."""
+    if connection.vendor != "postgresql":  # SQLite: one writer at a time anyway
+        rows = UnitState.objects.filter(unit_id__in=ids).values_list(*READ)
+        return {values[0]: Row(values[0], values) for values in rows}
+    # Plain SQL: psycopg gives aware datetimes as they are, and the ORM's compiling
+    # was a fifth of a batch.
+    sql = (
+        f"SELECT {_columns()} FROM {UnitState._meta.db_table} "
+        "WHERE unit_id = ANY(%s) ORDER BY unit_id FOR UPDATE"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids])
+        return {values[0]: Row(values[0], values) for values in cursor.fetchall()}
 
 
-def _upsert_sql() -> str:
+def _upsert(source: str) -> str:
     quote = connection.ops.quote_name
     return (
-        f"INSERT INTO {quote(UnitState._meta.db_table)} ({', '.join(map(quote, READ))}) "
-        f"VALUES ({', '.join(['%s'] * len(READ))}) ON CONFLICT ({quote('unit_id')}) DO UPDATE SET "
+        f"INSERT INTO {quote(UnitState._meta.db_table)} ({_columns()}) {source} "
+        f"ON CONFLICT ({quote('unit_id')}) DO UPDATE SET "
         + ", ".join(f"{quote(name)} = EXCLUDED.{quote(name)}" for name in MERGED)
     )
 
 
 def _write(rows: list[Row]) -> None:
     """INSERT ... ON CONFLICT DO UPDATE of every row, sent together (executemany: one
-    statement prepared once, pipelined): new units get their row, known ones the merged
-    values; the scan's columns are left alone."""
+    statement prepared once, pipelined on PostgreSQL): new units get their row, known
+    ones the merged values; the scan's columns are left alone. (One statement over an
+    array per column was slower: psycopg builds the arrays in Python.)"""
     adapt = connection.ops.adapt_datetimefield_value
     params = [
         [
@@ -280,7 +295,7 @@ def _write(rows: list[Row]) -> None:
         for row in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(_upsert_sql(), params)
+        cursor.executemany(_upsert(f"VALUES ({', '.join(['%s'] * len(READ))})"), params)
 
 
 def heartbeats_apply(beats: list[Heartbeat], *, rules: Rules | None = None) -> Applied:

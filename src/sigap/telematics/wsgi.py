@@ -14,14 +14,18 @@ from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.core import signals
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sigap.telematics.hooks import MAX_BODY, Answer, hook
 
 log = logging.getLogger(__name__)
+
+# What says the database cannot be reached (as `core.middleware` reads it): a retry may
+# succeed. A plain DatabaseError is one too; its subclasses (integrity, programming)
+# are faults of ours and are raised.
+UNAVAILABLE = (OperationalError, InterfaceError)
 
 SOURCES = {"/hooks/traccar": ("traccar", ("POST",)), "/hooks/osmand": ("osmand", ("GET", "POST"))}
 REASONS = {
@@ -68,13 +72,12 @@ def _answer(environ: dict, source: str, methods: tuple[str, ...]) -> tuple[Answe
             content_type=environ.get("CONTENT_TYPE", ""),
             authorization=environ.get("HTTP_AUTHORIZATION", ""),
         )
-    except (OperationalError, InterfaceError, TimeoutError) as exc:
-        log.error("telemetry not stored, database unavailable: %s", exc)
-        return _unavailable(), {"Retry-After": "30"}
-    except DatabaseError as exc:
-        if type(exc) is not DatabaseError:
+    except (DatabaseError, TimeoutError) as exc:
+        if type(exc) is not DatabaseError and not isinstance(exc, (*UNAVAILABLE, TimeoutError)):
             raise
         log.error("telemetry not stored, database unavailable: %s", exc)
+        if not connection.in_atomic_block:  # a broken connection of this thread: the next
+            connection.close_if_unusable_or_obsolete()  # request reconnects
         return _unavailable(), {"Retry-After": "30"}
     return answer, {}
 
@@ -91,14 +94,11 @@ def telemetry_first(django_app: Callable) -> Callable:
         route = SOURCES.get(environ.get("PATH_INFO", ""))
         if route is None:
             return django_app(environ, start_response)
-        # Django's request signals: what it does around every request (connections past
-        # their age closed) happens around these too.
-        signals.request_started.send(sender=__name__, environ=environ)
-        try:
-            with translation.override(_language(environ)):
-                answer, headers = _answer(environ, *route)
-        finally:
-            signals.request_finished.send(sender=__name__)
+        # No request signals: their connection check (a round trip to the database on
+        # every request) is for pages. A request thread touches the database only to
+        # look up a unit it has not seen; the writer thread checks its own connection.
+        with translation.override(_language(environ)):
+            answer, headers = _answer(environ, *route)
         payload = json.dumps(answer.body).encode()
         start_response(
             f"{answer.status} {REASONS.get(answer.status, 'Error')}",
