@@ -237,6 +237,22 @@ def message_status(*, message: Message, status: str, error: str = "") -> bool:
     return True
 
 
+def automatic_send(*, ticket: Ticket, route: tuple[str, str], body: str) -> Message:
+    """Sigap's own message to the ticket's customer, by (channel, address); by e-mail
+    under the ticket's number and title, so a reply threads back to it."""
+    channel, address = route
+    subject = f"[{ticket.number}] {ticket.title}" if channel == Channel.EMAIL else ""
+    return message_send(
+        ticket=ticket,
+        channel=channel,
+        body=body,
+        by=None,
+        recipient=address,
+        subject=subject,
+        automatic=True,
+    )
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Back off 1, 2, 4 ... minutes between delivery attempts, at most an hour."""
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))

@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
-from sigap.channels.services import message_send, reply_channel
-from sigap.tickets.choices import Channel, Status
+from sigap.channels.services import automatic_send, reply_channel
+from sigap.tickets.choices import Status
 from sigap.tickets.models import Ticket
 
 TOLD = frozenset({Status.IN_PROGRESS, Status.RESOLVED})
@@ -44,16 +44,6 @@ def status_notify(ticket_id: int, status: str) -> None:
     route = reply_channel(ticket)
     if route is None:
         return
-    channel, address = route
     with translation.override(ticket.contact.language):
         body = status_text(ticket, status)
-        subject = f"[{ticket.number}] {ticket.title}" if channel == Channel.EMAIL else ""
-    message_send(
-        ticket=ticket,
-        channel=channel,
-        body=body,
-        by=None,
-        recipient=address,
-        subject=subject,
-        automatic=True,
-    )
+        automatic_send(ticket=ticket, route=route, body=body)

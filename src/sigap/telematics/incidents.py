@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from sigap.channels.services import message_send, reply_channel
+from sigap.channels.services import automatic_send, reply_channel
 from sigap.core.durations import duration_text
 from sigap.core.errors import DomainError
 from sigap.customers.models import Contact
@@ -61,19 +61,8 @@ def _route(contact: Contact | None) -> tuple[str, str] | None:
 
 
 def _tell(ticket: Ticket, body: str, route: tuple[str, str] | None) -> None:
-    if route is None:
-        return
-    channel, address = route
-    subject = f"[{ticket.number}] {ticket.title}" if channel == Channel.EMAIL else ""
-    message_send(
-        ticket=ticket,
-        channel=channel,
-        body=body,
-        by=None,
-        recipient=address,
-        subject=subject,
-        automatic=True,
-    )
+    if route is not None:
+        automatic_send(ticket=ticket, route=route, body=body)
 
 
 def _title(outage: Outage, plate: str) -> str:

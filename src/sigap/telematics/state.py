@@ -16,7 +16,7 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
 
@@ -37,6 +37,8 @@ LATE_AFTER = timedelta(minutes=2)
 # fixes are heard together but were taken minutes apart).
 CLOCK_SAME = 10
 CLOCK_SEEN = 3
+# Rows per INSERT statement of a batch (see `_write`).
+ROWS_PER_INSERT = 10
 # Trends of the voltages are smoothed over about this long.
 TREND_SPAN = timedelta(minutes=30)
 
@@ -256,20 +258,44 @@ def _columns() -> str:
 
 
 def _read(ids: list[int]) -> dict[int, Row]:
-    """The batch's rows, locked until the commit (another process writing the same
-    units waits, then reads what this one wrote)."""
-    if connection.vendor != "postgresql":  # SQLite: one writer at a time anyway
-        rows = UnitState.objects.filter(unit_id__in=ids).values_list(*READ)
-        return {values[0]: Row(values[0], values) for values in rows}
-    # Plain SQL: psycopg gives aware datetimes as they are, and the ORM's compiling
-    # was a fifth of a batch.
-    sql = (
-        f"SELECT {_columns()} FROM {UnitState._meta.db_table} "
-        "WHERE unit_id = ANY(%s) ORDER BY unit_id FOR UPDATE"
-    )
+    """The batch's rows, locked until the commit on PostgreSQL (another process writing
+    the same units waits, then reads what this one wrote; SQLite has one writer at a
+    time anyway). Plain SQL, with times as PostgreSQL's seconds since the epoch or
+    SQLite's text: the ORM's compiling and its conversion of every time column were
+    most of a batch's reading."""
+    quote = connection.ops.quote_name
+    table = quote(UnitState._meta.db_table)
+    if connection.vendor == "postgresql":
+        columns = ", ".join(
+            f"EXTRACT(EPOCH FROM {quote(name)})::float8" if name in _DATETIMES else quote(name)
+            for name in READ
+        )
+        sql = f"SELECT {columns} FROM {table} WHERE unit_id = ANY(%s) ORDER BY unit_id FOR UPDATE"
+        params: list = [ids]
+
+        def moment(value):
+            return datetime.fromtimestamp(value, UTC)
+    else:
+        marks = ", ".join(["%s"] * len(ids))
+        sql = f"SELECT {_columns()} FROM {table} WHERE unit_id IN ({marks})"
+        params = ids
+
+        def moment(value):  # Django's converter gives naive UTC datetimes
+            if isinstance(value, str):
+                value = datetime.fromisoformat(value)
+            return value.replace(tzinfo=UTC)
+
+    times = [i for i, name in enumerate(READ) if name in _DATETIMES]
+    rows = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ids])
-        return {values[0]: Row(values[0], values) for values in cursor.fetchall()}
+        cursor.execute(sql, params)
+        for values in cursor.fetchall():
+            values = list(values)
+            for i in times:
+                if values[i] is not None:
+                    values[i] = moment(values[i])
+            rows[values[0]] = Row(values[0], values)
+    return rows
 
 
 def _upsert(source: str) -> str:
@@ -282,20 +308,33 @@ def _upsert(source: str) -> str:
 
 
 def _write(rows: list[Row]) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE of every row, sent together (executemany: one
-    statement prepared once, pipelined on PostgreSQL): new units get their row, known
-    ones the merged values; the scan's columns are left alone. (One statement over an
-    array per column was slower: psycopg builds the arrays in Python.)"""
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [
-        [
-            adapt(value) if name in _DATETIMES and value is not None else value
-            for name, value in zip(READ, (getattr(row, name) for name in READ), strict=True)
-        ]
+    """INSERT ... ON CONFLICT DO UPDATE of every row: new units get their row, known
+    ones the merged values; the scan's columns are left alone. Sent together
+    (executemany: pipelined on PostgreSQL), `ROWS_PER_INSERT` rows to a statement: few
+    enough that the statement's text stays in psycopg's cache of parsed queries."""
+    if connection.vendor == "postgresql":
+
+        def adapt(value):
+            return value  # psycopg sends aware datetimes as they are
+    else:
+
+        def adapt(value):  # SQLite keeps UTC as text, as Django writes it
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+    flat = [
+        adapt(value) if name in _DATETIMES and value is not None else value
         for row in rows
+        for name, value in zip(READ, (getattr(row, name) for name in READ), strict=True)
     ]
+    one = "(" + ", ".join(["%s"] * len(READ)) + ")"
+    width = len(READ) * ROWS_PER_INSERT
+    full, rest = divmod(len(rows), ROWS_PER_INSERT)
     with connection.cursor() as cursor:
-        cursor.executemany(_upsert(f"VALUES ({', '.join(['%s'] * len(READ))})"), params)
+        if full:
+            sql = _upsert("VALUES " + ", ".join([one] * ROWS_PER_INSERT))
+            cursor.executemany(sql, [flat[i * width : (i + 1) * width] for i in range(full)])
+        if rest:
+            cursor.execute(_upsert("VALUES " + ", ".join([one] * rest)), flat[full * width :])
 
 
 def heartbeats_apply(beats: list[Heartbeat], *, rules: Rules | None = None) -> Applied:
