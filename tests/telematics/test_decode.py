@@ -499,3 +499,25 @@ def test_mqtt_errors_name_the_item_in_the_array():
     bad = error(mqtt, payload, topic=TOPIC, received_at=RECEIVED)
 
     assert bad.fields == {"[1].lat": "[1].lat must be between -90 and 90 degrees, not 91.0."}
+
+
+def test_mqtt_takes_traccars_own_forwarding_json():
+    payload = {
+        "position": {
+            "id": 9,
+            "serverTime": "2024-05-01T10:15:30.000+00:00",
+            "fixTime": "2024-05-01T10:15:29.000+00:00",
+            "valid": True,
+            "latitude": -6.2,
+            "longitude": 106.8,
+            "attributes": {"ignition": False, "power": 12.1},
+        },
+        "device": {"uniqueId": "356307042441013"},
+    }
+    [beat] = mqtt(
+        json.dumps(payload).encode(),
+        topic="traccar/positions",
+        received_at=datetime(2024, 5, 1, 10, 16, tzinfo=UTC),
+    )
+    assert beat.imei == "356307042441013" and beat.ignition is False and beat.power == 12.1
+    assert beat.heard_at == datetime(2024, 5, 1, 10, 15, 30, tzinfo=UTC)

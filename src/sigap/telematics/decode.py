@@ -8,7 +8,8 @@ sender which field is wrong and what was expected.
   or position forwarding (`{"position", "device"}`). Traccar speeds are knots.
 - `osmand(params, received_at=...)`: the OsmAnd protocol's query or form parameters.
 - `osmand_json(payload, received_at=...)`: the JSON body Traccar Client 9+ posts.
-- `mqtt(payload, topic=..., received_at=...)`: Sigap's own MQTT heartbeat, below.
+- `mqtt(payload, topic=..., received_at=...)`: Sigap's own MQTT heartbeat, below, or
+  Traccar's forwarding JSON as Traccar publishes it to a broker (`forward.type` mqtt).
 
 Sigap's MQTT heartbeat is a UTF-8 JSON object, or an array of at most 1,000 of them:
 
@@ -303,6 +304,10 @@ def mqtt(payload: bytes, *, topic: str, received_at: datetime) -> list[Heartbeat
 def _mqtt_one(item: Any, at: str, topic_imei: str, received_at: datetime) -> Heartbeat:
     if not isinstance(item, dict):
         raise _bad(at.rstrip("."), _("Each heartbeat must be a JSON object."))
+    if "position" in item or "event" in item:
+        # Traccar's own forwarding to a broker (forward.type / event.forward.type mqtt)
+        # publishes the JSON it would post.
+        return traccar(item)
     raw_imei = item.get("imei")
     if raw_imei in (None, ""):
         if not topic_imei:
