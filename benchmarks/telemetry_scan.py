@@ -135,7 +135,9 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sigap_bench_scan")
     parser.add_argument("--keep", action="store_true", help="reuse the database if filled")
     args = parser.parse_args()
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGAP_")}
     env.update(
         DATABASE_URL=args.pg_url,
@@ -154,7 +156,10 @@ def main() -> None:
         psql(f"{base}/postgres", f"create database {name}")
         sigap(env, "migrate", "-v0")
         print(f"filling {args.units:,} units ...", flush=True)
-        psql(args.pg_url, FILL.format(units=args.units, silent=args.silent, back=args.silent // 10, now=NOW))
+        psql(
+            args.pg_url,
+            FILL.format(units=args.units, silent=args.silent, back=args.silent // 10, now=NOW),
+        )
     restore = RESTORE.format(now=NOW, areas=args.areas)
     now_iso = NOW.replace(" ", "T").replace("+00", "+00:00")
     fulls, idles = [], []
@@ -179,7 +184,9 @@ def main() -> None:
     )
     print(f"scan with nothing new: median {statistics.median(idles) * 1000:.1f} ms")
     rate = follow["incidents"] / follow["seconds"] if follow["seconds"] else 0
-    print(f"incidents opened after the scan: {rate:.0f}/s ({follow['incidents']} in {follow['seconds']:.2f} s)")
+    print(
+        f"incidents opened after the scan: {rate:.0f}/s ({follow['incidents']} in {follow['seconds']:.2f} s)"
+    )
     sys.exit(0)
 
 
