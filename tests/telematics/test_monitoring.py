@@ -252,3 +252,21 @@ def test_an_outage_left_without_its_incident_gets_it_at_the_next_scan(hooks):
 
     scan_at(T0 + timedelta(minutes=31))
     assert Outage.objects.get(unit=unit).ticket.channel == Channel.MONITORING
+
+
+def test_when_sigap_stops_hearing_the_whole_fleet_no_unit_is_blamed(hooks):
+    from sigap.telematics.detection import STALLED_FLEET
+
+    units = [subscribed_unit() for _ in range(STALLED_FLEET)]
+    post(hooks, [position(unit, T0) for unit in units])
+    # An hour with nothing heard from anyone: the engine's forwarding stopped, say.
+    counts = scan_at(T0 + timedelta(hours=1))
+    assert counts["stalled"] and counts["silent"] == 0
+    assert not Outage.objects.exists() and not Ticket.objects.exists()
+
+    # Heartbeats flow again; the one unit still quiet is a unit going silent.
+    back = T0 + timedelta(hours=1, minutes=1)
+    post(hooks, [position(unit, back) for unit in units[1:]])
+    counts = scan_at(back + timedelta(minutes=1))
+    assert not counts["stalled"] and counts["silent"] == 1
+    assert Outage.objects.get().unit == units[0]

@@ -8,6 +8,7 @@ their incidents and telling the customers is `incidents`' work, after the commit
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,8 @@ from sigap.telematics.models import Outage, OutageGroup, UnitState
 from sigap.telematics.rules import Rules, current_rules
 from sigap.telematics.state import CLOCK_SEEN
 from sigap.tickets.models import Cause
+
+log = logging.getLogger(__name__)
 
 GROUP_CAUSE = {GroupBy.AREA: "blank_spot", GroupBy.OPERATOR: "carrier_outage"}
 # Open outages this recent can still turn out to be part of a mass outage.
@@ -56,8 +59,17 @@ _SILENT_FIELDS = (
 )
 
 
+# When this share of the units counted as reporting falls due at once, it is Sigap that
+# stopped hearing (its intake, the engine forwarding to it, the network between), not
+# the units: nothing is blamed on them until heartbeats flow again.
+STALLED_SHARE = 0.5
+# ... in a fleet of at least this many units; in a smaller one every unit counts.
+STALLED_FLEET = 100
+
+
 @dataclass
 class Scan:
+    stalled: bool = False  # the intake, not the units, went quiet: no outage opened
     silent: int = 0  # outages opened
     unsubscribed: int = 0  # silent units without an active subscription: no incident
     recovered: int = 0  # outages ended
@@ -246,6 +258,20 @@ def _recover(now: datetime, scan: Scan) -> None:
     scan.recovered = len(scan.ended_ids)
 
 
+def _stalled(due: int, now: datetime) -> bool:
+    """Whether the units due are Sigap not hearing rather than units going silent:
+    nothing heard from any unit lately, or most of the fleet due at once."""
+    if due < settings.SIGAP_TELEMETRY_MASS_UNITS:
+        return False
+    reporting = UnitState.objects.filter(condition=Condition.OK).count()
+    if reporting < STALLED_FLEET:
+        return False
+    recent = now - timedelta(minutes=settings.SIGAP_TELEMETRY_SILENT_MOVING)
+    # Stops at the first unit heard lately: cheap while heartbeats flow.
+    heard = UnitState.objects.filter(last_contact_at__gte=recent).exists()
+    return not heard or due > STALLED_SHARE * reporting
+
+
 def silence_scan(now: datetime | None = None) -> Scan:
     """One pass: record new outages with their probable cause, group mass outages, end
     the outages of units that came back. Incidents follow after the commit."""
@@ -254,7 +280,13 @@ def silence_scan(now: datetime | None = None) -> Scan:
     rules = current_rules()
     with transaction.atomic():
         rows = _locked_due(now)
-        if rows:
+        if rows and _stalled(len(rows), now):
+            log.warning(
+                "%d units due at once: Sigap is not hearing heartbeats; no unit is blamed",
+                len(rows),
+            )
+            scan.stalled = True
+        elif rows:
             _open_outages(rows, now, rules, scan)
         _group(now, scan)
         _recover(now, scan)

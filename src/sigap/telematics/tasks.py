@@ -14,6 +14,7 @@ def scan_and_follow_up() -> dict[str, int]:
     scan = silence_scan()
     scan_follow_up(scan)
     return {
+        "stalled": scan.stalled,
         "silent": scan.silent,
         "unsubscribed": scan.unsubscribed,
         "grouped": scan.grouped,

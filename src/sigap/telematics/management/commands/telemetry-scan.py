@@ -9,6 +9,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = scan_and_follow_up()
+        if counts["stalled"]:
+            self.stderr.write(
+                _(
+                    "Most units fell due at once: Sigap is not hearing heartbeats (its "
+                    "intake, the tracking engine or the network between); no unit is blamed."
+                )
+            )
         self.stdout.write(
             _(
                 "%(silent)d units went silent (%(grouped)d in mass outages), "
