@@ -27,7 +27,7 @@ from sigap.telematics.diagnosis import Silent, diagnose
 from sigap.telematics.models import Outage, OutageGroup, UnitState
 from sigap.telematics.rules import Rules, current_rules
 from sigap.telematics.state import CLOCK_SEEN
-from sigap.tickets.models import Cause
+from sigap.tickets.selectors import cause_by_code
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,6 @@ def _locked_due(now: datetime):
 
 def _open_outages(rows: list[dict], now: datetime, rules: Rules, scan: Scan) -> None:
     subscribed = _subscribed([row["unit_id"] for row in rows], timezone.localtime(now).date())
-    causes = {cause.code: cause for cause in Cause.objects.all()}
     outages: list[Outage] = []
     by_condition: dict[str, list[int]] = defaultdict(list)
     for row in rows:
@@ -151,7 +150,7 @@ def _open_outages(rows: list[dict], now: datetime, rules: Rules, scan: Scan) -> 
                 condition=condition,
                 started_at=silent.started_at,
                 detected_at=now,
-                cause=causes.get(code) if code else None,
+                cause=cause_by_code(code) if code else None,
                 evidence=evidence,
             )
         )
@@ -205,7 +204,6 @@ def _group(now: datetime, scan: Scan) -> None:
     )
     if not candidates:
         return
-    causes = {c.code: c for c in Cause.objects.filter(code__in=GROUP_CAUSE.values())}
     open_groups = {
         (g.group_by, g.key): g for g in OutageGroup.objects.filter(ended_at__isnull=True)
     }
@@ -230,7 +228,7 @@ def _group(now: datetime, scan: Scan) -> None:
                         key=key,
                         started_at=min(o.started_at for o in run),
                         detected_at=now,
-                        cause=causes.get(GROUP_CAUSE[group_by]),
+                        cause=cause_by_code(GROUP_CAUSE[group_by]),
                     )
                     open_groups[(group_by, key)] = group
                 ids = [outage.pk for outage in run]

@@ -21,8 +21,8 @@ from sigap.telematics.evidence import evidence_lines
 from sigap.telematics.models import Outage, OutageGroup
 from sigap.tickets.choices import OPEN_STATUSES, Channel, EntryKind, Kind, ResolutionCode, Via
 from sigap.tickets.creation import cause_applies, ticket_intake
-from sigap.tickets.models import Cause, Ticket
-from sigap.tickets.selectors import category_by_code
+from sigap.tickets.models import Ticket
+from sigap.tickets.selectors import category_by_code, cause_by_code
 from sigap.tickets.services import ticket_resolve
 from sigap.tickets.timeline import record_entry
 
@@ -217,7 +217,7 @@ def outage_resolve(outage: Outage) -> Ticket | None:
     )
     ticket = outage.ticket
     if ticket is not None and ticket.status in OPEN_STATUSES:
-        cause = ticket.cause or outage.cause or Cause.objects.get(code=RECOVERED_CAUSE)
+        cause = ticket.cause or outage.cause or cause_by_code(RECOVERED_CAUSE)
         with translation.override(settings.LANGUAGE_CODE):
             summary = _(
                 "The unit reported a valid position again at %(at)s after %(downtime)s of silence."
@@ -245,7 +245,7 @@ def outage_resolve(outage: Outage) -> Ticket | None:
                 by=None,
                 resolution_code=ResolutionCode.UNIT_RECOVERED,
                 summary=summary,
-                cause=group.ticket.cause or Cause.objects.get(code=RECOVERED_CAUSE),
+                cause=group.ticket.cause or cause_by_code(RECOVERED_CAUSE),
                 via=Via.MONITORING,
             )
     return ticket
